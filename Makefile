@@ -1,0 +1,27 @@
+# Homefield: `make up` runs the shop locally, `make test` runs every check. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+HF := .venv/bin/homefield
+PYTEST := .venv/bin/pytest
+
+.PHONY: help setup up down status logs test test-unit test-integration test-system lint protos render check loadtest bench
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+setup: ## install uv, sync .venv, fetch the Kafka jars, install Debian tools (idempotent)
+	@bash platform/scripts/setup.sh
+
+protos: setup ## regenerate protos/gen from protos/shop
+	@$(HF) protos
+
+lint: setup ## ruff and mypy strict on platform/ and services/
+	@.venv/bin/ruff check platform services tests loadtests
+	@.venv/bin/ruff format --check platform services tests loadtests
+	@.venv/bin/mypy platform/homefield $(wildcard services/*/src)
+
+test-unit: setup ## unit tests: fakes only, no broker
+	@$(PYTEST) -q -m "not integration and not system" platform/tests services/*/tests/unit
+
+test: lint test-unit ## everything: lint, unit, integration and system tests

@@ -1,0 +1,128 @@
+"""slo.yaml: a service's SLOs, in Sloth's model with platform SLI kinds (see docs/METRICS.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from homefield.catalog.yamlfile import load_yaml, parse_yaml, validate
+
+# Histogram bucket bounds exported by homefield.runtime.metrics. A latency or lag
+# threshold must be one of them, or the SLI could not be computed from the buckets.
+LATENCY_BUCKETS_SECONDS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.3, 0.5, 1.0, 2.5, 5.0, 10.0)
+EVENT_AGE_BUCKETS_SECONDS = (0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0)
+
+
+class _Sli(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class GrpcAvailability(_Sli):
+    kind: Literal["grpc-availability"]
+    method: str
+
+
+class GrpcLatency(_Sli):
+    kind: Literal["grpc-latency"]
+    method: str
+    threshold_ms: int = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _threshold_is_a_bucket(self) -> GrpcLatency:
+        _require_bucket(self.threshold_ms / 1000, LATENCY_BUCKETS_SECONDS, "threshold_ms", 1000)
+        return self
+
+
+class HttpAvailability(_Sli):
+    kind: Literal["http-availability"]
+    route: str = Field(pattern=r"^/")
+    method: str = "GET"
+
+
+class HttpLatency(_Sli):
+    kind: Literal["http-latency"]
+    route: str = Field(pattern=r"^/")
+    method: str = "GET"
+    threshold_ms: int = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _threshold_is_a_bucket(self) -> HttpLatency:
+        _require_bucket(self.threshold_ms / 1000, LATENCY_BUCKETS_SECONDS, "threshold_ms", 1000)
+        return self
+
+
+class ConsumerLag(_Sli):
+    kind: Literal["consumer-lag"]
+    topic: str
+    max_lag_seconds: float = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _threshold_is_a_bucket(self) -> ConsumerLag:
+        _require_bucket(self.max_lag_seconds, EVENT_AGE_BUCKETS_SECONDS, "max_lag_seconds", 1)
+        return self
+
+
+class EventAvailability(_Sli):
+    kind: Literal["event-availability"]
+    handler: str
+
+
+Sli = Annotated[
+    GrpcAvailability | GrpcLatency | HttpAvailability | HttpLatency | ConsumerLag | EventAvailability,
+    Field(discriminator="kind"),
+]
+SLI_KINDS = (
+    "grpc-availability",
+    "grpc-latency",
+    "http-availability",
+    "http-latency",
+    "consumer-lag",
+    "event-availability",
+)
+
+
+def _require_bucket(seconds: float, buckets: tuple[float, ...], field: str, scale: int) -> None:
+    if not any(abs(seconds - bound) < 1e-9 for bound in buckets):
+        allowed = ", ".join(f"{bound * scale:g}" for bound in buckets)
+        raise ValueError(f"{field} must be a histogram bucket bound: one of {allowed}")
+
+
+class Slo(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    objective: float = Field(gt=0, lt=100)
+    sli: Sli
+    runbook: str = ""
+    description: str = ""
+
+    @property
+    def runbook_ref(self) -> str:
+        """``RUNBOOK.md#anchor``: the explicit runbook link, or the SLO's own section."""
+        return self.runbook or f"RUNBOOK.md#{self.name}"
+
+    @property
+    def error_budget(self) -> float:
+        return 1 - self.objective / 100
+
+
+class SloFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    slos: list[Slo] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _names_are_unique(self) -> SloFile:
+        names = [slo.name for slo in self.slos]
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate SLO names: {', '.join(duplicates)}")
+        return self
+
+
+def parse_slos(text: str, path: Path | str) -> SloFile:
+    return validate(parse_yaml(text, path), SloFile)
+
+
+def load_slos(path: Path) -> SloFile:
+    return validate(load_yaml(path), SloFile)

@@ -1,0 +1,31 @@
+"""The `homefield` command."""
+
+from __future__ import annotations
+
+import typer
+
+from homefield.catalog import CatalogError, find_repo_root
+
+app = typer.Typer(
+    help="Homefield platform tools: local run, ownership checks, rendering and code generation.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+@app.command()
+def protos() -> None:
+    """Generate the Python package for every .proto under protos/shop (into protos/gen)."""
+    from homefield.protogen import ProtoGenError, generate
+
+    try:
+        files = generate(find_repo_root() / "protos")
+    except (ProtoGenError, CatalogError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"generated {len(files)} files in protos/gen")
+
+
+@app.callback()
+def main() -> None:
+    """Homefield platform tools."""

@@ -1,0 +1,1 @@
+"""WebLab. Assigns variants, records exposures and outcomes, reports results."""

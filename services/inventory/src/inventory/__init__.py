@@ -1,0 +1,1 @@
+"""The catalogue and its stock; reserves and releases stock for orders."""

@@ -1,0 +1,1 @@
+"""Tells the customer about every visible change to an order."""

@@ -1,0 +1,1 @@
+"""Takes orders and walks each one through the saga to SHIPPED or CANCELLED."""

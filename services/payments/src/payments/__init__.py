@@ -1,0 +1,1 @@
+"""Captures payment for reserved orders, exactly once per order."""

@@ -1,0 +1,1 @@
+"""Dispatches confirmed orders."""
