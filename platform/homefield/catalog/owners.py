@@ -1,4 +1,4 @@
-"""OWNERS files (Prow style): a team, its approvers and reviewers, and optionally no_parent_owners."""
+"""OWNERS files (Prow style): a team, its approvers and reviewers, optionally no_parent_owners."""
 
 from __future__ import annotations
 

@@ -12,6 +12,9 @@ from homefield.catalog.slo import SloFile, load_slos
 from homefield.catalog.teams import Teams, load_teams
 from homefield.catalog.yamlfile import CatalogError
 
+# Where RUNBOOK.md files are browsed from; alerts and /info link here.
+RUNBOOK_BASE_URL = "https://github.com/homefield-dev/homefield/blob/main"
+
 
 def find_repo_root(start: Path | None = None) -> Path:
     """The nearest directory at or above ``start`` that holds teams.yaml."""
@@ -42,6 +45,11 @@ class ServiceEntry:
     @property
     def runbook(self) -> Path:
         return self.directory / "RUNBOOK.md"
+
+    def runbook_url(self, anchor: str = "") -> str:
+        """The browsable runbook link, optionally to one section."""
+        url = f"{RUNBOOK_BASE_URL}/services/{self.directory.name}/RUNBOOK.md"
+        return f"{url}#{anchor}" if anchor else url
 
 
 @dataclass(frozen=True)

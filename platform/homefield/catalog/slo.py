@@ -70,7 +70,12 @@ class EventAvailability(_Sli):
 
 
 Sli = Annotated[
-    GrpcAvailability | GrpcLatency | HttpAvailability | HttpLatency | ConsumerLag | EventAvailability,
+    GrpcAvailability
+    | GrpcLatency
+    | HttpAvailability
+    | HttpLatency
+    | ConsumerLag
+    | EventAvailability,
     Field(discriminator="kind"),
 ]
 SLI_KINDS = (

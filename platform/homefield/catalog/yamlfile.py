@@ -15,7 +15,7 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 class CatalogError(Exception):
-    """A catalog file is missing, malformed or inconsistent; the message names file, line and field."""
+    """A catalog file is missing, malformed or inconsistent; the message names file and line."""
 
     def __init__(self, path: Path | str, line: int | None, message: str) -> None:
         self.path = str(path)

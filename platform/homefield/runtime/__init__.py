@@ -1,0 +1,25 @@
+"""homefield.runtime: what every service runs on (settings, logs, tracing, metrics, gRPC, HTTP,
+the event bus with outbox, idempotency and DLQ, graceful shutdown)."""
+
+from homefield.runtime.consumer import HandlerMap
+from homefield.runtime.db import Transaction
+from homefield.runtime.errors import FailedPrecondition, InvalidArgument, NotFound, ServiceError
+from homefield.runtime.lifecycle import run_service, serve
+from homefield.runtime.service import ServiceApp
+from homefield.runtime.settings import Fault, ServiceSettings, SettingsError, load_settings
+
+__all__ = [
+    "FailedPrecondition",
+    "Fault",
+    "HandlerMap",
+    "InvalidArgument",
+    "NotFound",
+    "ServiceApp",
+    "ServiceError",
+    "ServiceSettings",
+    "SettingsError",
+    "Transaction",
+    "load_settings",
+    "run_service",
+    "serve",
+]

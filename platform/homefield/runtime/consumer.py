@@ -1,0 +1,207 @@
+"""The event consumer: handle in a transaction with the processed ce_id, commit offsets after the
+effect, retry with backoff, and dead-letter what still fails so a partition never stalls."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka.errors import KafkaError
+from google.protobuf.message import DecodeError, Message
+from opentelemetry.trace import SpanKind, Tracer
+
+from homefield.runtime.db import Database, Transaction
+from homefield.runtime.envelope import Envelope, EnvelopeError, decode
+from homefield.runtime.faults import FaultInjector
+from homefield.runtime.metrics import Metrics
+from homefield.runtime.tracing import context_from_traceparent
+
+log = logging.getLogger("homefield.consumer")
+
+Handler = Callable[[Message, Transaction], None]
+HandlerMap = Mapping[type[Message], Handler]
+
+
+@dataclass(frozen=True)
+class Route:
+    event_type: type[Message]
+    handler: Handler
+
+    @property
+    def name(self) -> str:
+        return getattr(self.handler, "__name__", "handler")
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int = 4
+    backoff_seconds: float = 0.05
+
+    def delay(self, attempt: int) -> float:
+        return float(self.backoff_seconds * 2 ** (attempt - 1))
+
+
+class EventConsumer:
+    """Consumes a service's topics with its handler map (event class -> handler function)."""
+
+    def __init__(
+        self,
+        *,
+        consumer: AIOKafkaConsumer,
+        dlq_producer: AIOKafkaProducer,
+        dlq_topic: str,
+        handlers: HandlerMap,
+        db: Database,
+        metrics: Metrics,
+        tracer: Tracer,
+        faults: FaultInjector,
+        retry: RetryPolicy,
+    ) -> None:
+        self._consumer = consumer
+        self._dlq_producer = dlq_producer
+        self._dlq_topic = dlq_topic
+        self._routes = {cls.DESCRIPTOR.full_name: Route(cls, fn) for cls, fn in handlers.items()}
+        self._db = db
+        self._metrics = metrics
+        self._tracer = tracer
+        self._faults = faults
+        self._retry = retry
+        self._stopping = False
+
+    def stop(self) -> None:
+        """Stop taking new batches; the batch in flight finishes and its offsets are committed."""
+        self._stopping = True
+
+    async def run(self) -> None:
+        while not self._stopping:
+            batch = await self._consumer.getmany(timeout_ms=200, max_records=500)
+            if not batch:
+                continue
+            offsets: dict[TopicPartition, int] = {}
+            for tp, records in batch.items():
+                for record in records:
+                    await self.process(record)
+                offsets[tp] = records[-1].offset + 1
+            await self._consumer.commit(offsets)
+            self._record_lag(offsets)
+
+    async def process(self, record: ConsumerRecord[bytes, bytes]) -> None:
+        """Handle one record to a final outcome: handled, duplicate, ignored or dead-lettered."""
+        try:
+            envelope = decode(record.value, record.headers)
+        except EnvelopeError as exc:
+            await self._dead_letter(record, f"poison message: {exc}", "none", attempts=0)
+            return
+        route = self._routes.get(envelope.ce_type)
+        if route is None:
+            self._metrics.consumed.labels(record.topic, "none", "ignored").inc()
+            return
+        ctx = context_from_traceparent(envelope.traceparent)
+        with self._tracer.start_as_current_span(
+            f"handle {envelope.ce_type}",
+            context=ctx,
+            kind=SpanKind.CONSUMER,
+            attributes={
+                "messaging.destination.name": record.topic,
+                "messaging.message.id": envelope.ce_id,
+            },
+        ):
+            await self._handle(record, envelope, route)
+
+    async def _handle(
+        self, record: ConsumerRecord[bytes, bytes], envelope: Envelope, route: Route
+    ) -> None:
+        try:
+            event = route.event_type.FromString(envelope.payload)
+        except DecodeError as exc:
+            await self._dead_letter(record, f"undecodable {envelope.ce_type}: {exc}", route.name, 0)
+            return
+        for attempt in range(1, self._retry.max_attempts + 1):
+            started = time.perf_counter()
+            try:
+                await self._faults.apply(route.name)
+                outcome = self._apply(event, envelope, route)
+            except Exception as exc:  # any handler failure is retried, then dead-lettered
+                self._metrics.consume_errors.labels(record.topic, route.name).inc()
+                log.warning(
+                    "handler failed",
+                    extra={
+                        "handler": route.name,
+                        "attempt": attempt,
+                        "ce_id": envelope.ce_id,
+                        "error": repr(exc),
+                    },
+                )
+                if attempt == self._retry.max_attempts:
+                    await self._dead_letter(record, repr(exc), route.name, attempt)
+                    return
+                await asyncio.sleep(self._retry.delay(attempt))
+                continue
+            self._observe(record.topic, route.name, outcome, envelope, started)
+            return
+
+    def _apply(self, event: Message, envelope: Envelope, route: Route) -> str:
+        with self._db.transaction() as tx:
+            if tx.already_processed(envelope.ce_id):
+                return "duplicate"
+            route.handler(event, tx)
+            tx.mark_processed(envelope.ce_id)
+        return "handled"
+
+    def _observe(
+        self, topic: str, handler: str, outcome: str, envelope: Envelope, started: float
+    ) -> None:
+        self._metrics.consumed.labels(topic, handler, outcome).inc()
+        self._metrics.consume_seconds.labels(topic, handler).observe(time.perf_counter() - started)
+        age = (datetime.now(UTC) - envelope.time()).total_seconds()
+        self._metrics.event_age.labels(topic).observe(max(age, 0.0))
+        log.debug(
+            "event handled", extra={"handler": handler, "outcome": outcome, "ce_id": envelope.ce_id}
+        )
+
+    async def _dead_letter(
+        self, record: ConsumerRecord[bytes, bytes], error: str, handler: str, attempts: int
+    ) -> None:
+        headers = [
+            *record.headers,
+            ("dlq_error", error[:2000].encode()),
+            ("dlq_original_topic", record.topic.encode()),
+            ("dlq_original_partition", str(record.partition).encode()),
+            ("dlq_original_offset", str(record.offset).encode()),
+            ("dlq_handler", handler.encode()),
+            ("dlq_attempts", str(attempts).encode()),
+        ]
+        while True:
+            try:
+                await self._dlq_producer.send_and_wait(
+                    self._dlq_topic, record.value, key=record.key, headers=headers
+                )
+                break
+            except KafkaError as exc:  # the broker may be restarting: never drop the message
+                self._metrics.produce_errors.labels(self._dlq_topic).inc()
+                log.warning("dead-letter produce failed, retrying", extra={"error": str(exc)})
+                await asyncio.sleep(0.5)
+        self._metrics.produced.labels(self._dlq_topic).inc()
+        self._metrics.dlq.labels(record.topic).inc()
+        self._metrics.consumed.labels(record.topic, handler, "dead_lettered").inc()
+        log.error(
+            "message dead-lettered",
+            extra={
+                "topic": record.topic,
+                "partition": record.partition,
+                "offset": record.offset,
+                "error": error,
+            },
+        )
+
+    def _record_lag(self, committed: dict[TopicPartition, int]) -> None:
+        for tp, offset in committed.items():
+            highwater = self._consumer.highwater(tp)
+            if highwater is not None:
+                lag = max(highwater - offset, 0)
+                self._metrics.consumer_lag.labels(tp.topic, str(tp.partition)).set(lag)

@@ -1,0 +1,103 @@
+"""The outbox relay: delivers committed outbox rows to Kafka in order, then deletes them."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError
+
+from homefield.runtime.db import Database, OutboxRow
+from homefield.runtime.envelope import encode_headers
+from homefield.runtime.metrics import Metrics
+
+log = logging.getLogger("homefield.relay")
+
+
+class OutboxRelay:
+    """Wakes on every commit that published (and on a timer as a safety net)."""
+
+    def __init__(
+        self,
+        *,
+        db: Database,
+        producer: AIOKafkaProducer,
+        metrics: Metrics,
+        source: str,
+        batch_size: int = 500,
+        poll_seconds: float = 0.5,
+    ) -> None:
+        self._db = db
+        self._producer = producer
+        self._metrics = metrics
+        self._source = source
+        self._batch_size = batch_size
+        self._poll_seconds = poll_seconds
+        self._wakeup = asyncio.Event()
+        self._stopping = False
+
+    def wake(self) -> None:
+        self._wakeup.set()
+
+    async def run(self) -> None:
+        """Deliver until stop() is called; then deliver what is left, best effort."""
+        while not self._stopping:
+            try:
+                await asyncio.wait_for(self._wakeup.wait(), self._poll_seconds)
+            except TimeoutError:
+                pass
+            self._wakeup.clear()
+            await self.deliver_pending()
+
+    async def stop(self, deadline_seconds: float) -> None:
+        self._stopping = True
+        self._wakeup.set()
+        end = time.monotonic() + deadline_seconds
+        while self._db.outbox_backlog() and time.monotonic() < end:
+            if not await self.deliver_pending():
+                await asyncio.sleep(0.1)
+
+    async def deliver_pending(self) -> bool:
+        """Send one or more batches; True when the outbox was drained without error."""
+        while rows := self._db.pending_outbox(self._batch_size):
+            if not await self._send(rows):
+                self._metrics.outbox_backlog.set(self._db.outbox_backlog())
+                return False
+            self._db.delete_outbox([row.id for row in rows])
+            if len(rows) < self._batch_size:
+                break
+        self._metrics.outbox_backlog.set(self._db.outbox_backlog())
+        return True
+
+    async def _send(self, rows: list[OutboxRow]) -> bool:
+        started = time.perf_counter()
+        try:
+            futures = [
+                await self._producer.send(
+                    row.topic, row.payload, key=row.key.encode(), headers=self._headers(row)
+                )
+                for row in rows
+            ]
+            await asyncio.gather(*futures)
+        except KafkaError as exc:
+            for topic in {row.topic for row in rows}:
+                self._metrics.produce_errors.labels(topic).inc()
+            log.warning("outbox delivery failed, will retry", extra={"error": str(exc)})
+            await asyncio.sleep(0.2)
+            return False
+        elapsed = time.perf_counter() - started
+        for row in rows:
+            self._metrics.produced.labels(row.topic).inc()
+            self._metrics.produce_seconds.labels(row.topic).observe(elapsed)
+        return True
+
+    def _headers(self, row: OutboxRow) -> list[tuple[str, bytes]]:
+        return encode_headers(
+            ce_id=row.ce_id,
+            ce_type=row.ce_type,
+            ce_source=self._source,
+            ce_time=row.ce_time,
+            traceparent=row.traceparent,
+        )

@@ -1,0 +1,207 @@
+"""ServiceApp: the one composition root a service builds on. Services add only their domain:
+a schema, gRPC servicers, event handlers and (for the storefront) HTTP routes."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+import grpc
+from fastapi import FastAPI
+from opentelemetry.sdk.trace import SpanProcessor
+
+from homefield.catalog import Catalog
+from homefield.runtime.consumer import EventConsumer, HandlerMap, RetryPolicy
+from homefield.runtime.db import Database
+from homefield.runtime.faults import FaultInjector
+from homefield.runtime.grpc_client import open_channel, resolve_endpoint
+from homefield.runtime.grpc_server import GrpcServer
+from homefield.runtime.http import HttpServer, build_ops_app
+from homefield.runtime.kafka import broker_reachable, new_consumer, new_producer, start_with_retry
+from homefield.runtime.metrics import Metrics
+from homefield.runtime.relay import OutboxRelay
+from homefield.runtime.settings import ServiceSettings
+from homefield.runtime.tracing import build_tracer_provider, tracer_for
+
+log = logging.getLogger("homefield.service")
+
+
+class ServiceApp:
+    """Everything a Homefield service runs on, built from its catalog entry and settings."""
+
+    def __init__(
+        self,
+        name: str,
+        settings: ServiceSettings,
+        *,
+        schema: str = "",
+        catalog: Catalog | None = None,
+        span_processors: Iterable[SpanProcessor] = (),
+    ) -> None:
+        self.catalog = catalog or Catalog.load()
+        self.entry = self.catalog.services[name]
+        self.name = name
+        self.settings = settings
+        spec = self.entry.spec
+        self.metrics = Metrics(
+            service=name, team=self.entry.team, tier=spec.tier, version=settings.version
+        )
+        self.tracer_provider = build_tracer_provider(
+            service=name, version=settings.version, processors=span_processors
+        )
+        self.tracer = tracer_for(self.tracer_provider, name)
+        self.faults = FaultInjector(settings.faults)
+        topic = settings.topic_prefix + spec.publishes[0].topic if spec.publishes else ""
+        self.db = Database(settings.database_path, topic=topic, schema=schema)
+        self.grpc = (
+            GrpcServer(metrics=self.metrics, tracer=self.tracer, faults=self.faults)
+            if spec.grpc
+            else None
+        )
+        self.http: FastAPI = build_ops_app(
+            metrics=self.metrics, tracer=self.tracer, readiness=self._readiness, info=self._info()
+        )
+        self._handlers: HandlerMap = {}
+        self._channels: dict[str, grpc.aio.Channel] = {}
+        self._tasks: list[asyncio.Task[None]] = []
+        self._stopping = False
+        self.grpc_port: int | None = None
+        self.http_port: int | None = None
+
+    # --- what a service adds -------------------------------------------------------------
+    def add_grpc(self, register: Callable[[Any, grpc.aio.Server], None], servicer: Any) -> None:
+        if self.grpc is None or self.entry.spec.grpc is None:
+            raise ValueError(f"{self.name}: service.yaml declares no grpc section")
+        self.grpc.add(register, servicer, self.entry.spec.grpc.provides[0])
+
+    def consume(self, handlers: HandlerMap) -> None:
+        """Handle events from the topics in service.yaml ``consumes`` with this handler map."""
+        self._handlers = handlers
+
+    def channel(self, grpc_service: str) -> grpc.aio.Channel:
+        """A channel to the service providing ``grpc_service`` (must be listed in ``calls``)."""
+        if grpc_service not in self.entry.spec.calls:
+            raise ValueError(f"{self.name}: {grpc_service} is not in service.yaml calls")
+        if grpc_service not in self._channels:
+            target = resolve_endpoint(self.catalog, grpc_service)
+            self._channels[grpc_service] = open_channel(
+                target, metrics=self.metrics, tracer=self.tracer
+            )
+        return self._channels[grpc_service]
+
+    # --- lifecycle -----------------------------------------------------------------------
+    async def start(self) -> None:
+        s, spec = self.settings, self.entry.spec
+        self.db.open()
+        self.producer = new_producer(s.kafka_bootstrap)
+        await start_with_retry(self.producer)
+        self.relay = OutboxRelay(
+            db=self.db,
+            producer=self.producer,
+            metrics=self.metrics,
+            source=f"//homefield/{self.name}",
+            batch_size=s.relay_batch_size,
+        )
+        self.db.on_commit(self.relay.wake)
+        self._spawn(self.relay.run(), "outbox relay")
+        self.consumer: EventConsumer | None = None
+        if self._handlers and spec.consumes:
+            await self._start_consumer()
+        if self.grpc is not None and spec.grpc is not None:
+            port = spec.grpc.port if s.grpc_port is None else s.grpc_port
+            self.grpc_port = await self.grpc.start(s.http_host, port)
+        port = spec.http.port if s.http_port is None else s.http_port
+        self._http_server = HttpServer(self.http, s.http_host, port)
+        self.http_port = await self._http_server.start()
+        log.info(
+            "service started", extra={"grpc_port": self.grpc_port, "http_port": self.http_port}
+        )
+
+    async def _start_consumer(self) -> None:
+        s, spec = self.settings, self.entry.spec
+        topics = [s.topic_prefix + topic for topic in spec.consumes]
+        self._kafka_consumer = new_consumer(
+            s.kafka_bootstrap, topics=topics, group_id=s.topic_prefix + self.name
+        )
+        await start_with_retry(self._kafka_consumer)
+        self.consumer = EventConsumer(
+            consumer=self._kafka_consumer,
+            dlq_producer=self.producer,
+            dlq_topic=s.topic_prefix + spec.dlq_topic,
+            handlers=self._handlers,
+            db=self.db,
+            metrics=self.metrics,
+            tracer=self.tracer,
+            faults=self.faults,
+            retry=RetryPolicy(s.consumer_max_attempts, s.retry_backoff_ms / 1000),
+        )
+        self._spawn(self.consumer.run(), "event consumer")
+
+    async def stop(self) -> None:
+        """Stop intake, finish in-flight work, commit, deliver the outbox, close."""
+        if self._stopping:
+            return
+        self._stopping = True
+        grace = self.settings.shutdown_grace_seconds
+        if self.grpc is not None and self.grpc_port is not None:
+            await self.grpc.stop(grace * 0.3)
+        if self.consumer is not None:
+            self.consumer.stop()
+        await self._join_tasks(exclude_relay=True, timeout=grace * 0.3)
+        await self.relay.stop(deadline_seconds=grace * 0.2)
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self.consumer is not None:
+            await self._kafka_consumer.stop()
+        await self.producer.stop()
+        for channel in self._channels.values():
+            await channel.close()
+        await self._http_server.stop()
+        self.db.close()
+        self.tracer_provider.shutdown()
+        log.info("service stopped")
+
+    async def wait(self, stop: asyncio.Event) -> None:
+        """Run until ``stop`` is set or a background task fails."""
+        waiter = asyncio.create_task(stop.wait())
+        await asyncio.wait([waiter, *self._tasks], return_when=asyncio.FIRST_COMPLETED)
+        waiter.cancel()
+        for task in self._tasks:
+            if task.done() and not task.cancelled() and task.exception() is not None:
+                raise RuntimeError(f"{task.get_name()} failed") from task.exception()
+
+    def _spawn(self, coro: Any, name: str) -> None:
+        self._tasks.append(asyncio.create_task(coro, name=name))
+
+    async def _join_tasks(self, *, exclude_relay: bool, timeout: float) -> None:
+        pending = [t for t in self._tasks if not (exclude_relay and t.get_name() == "outbox relay")]
+        if pending:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.gather(*pending, return_exceptions=True), timeout)
+
+    async def _readiness(self) -> dict[str, bool]:
+        return {
+            "accepting": not self._stopping,
+            "database": self.db.is_reachable(),
+            "kafka": await broker_reachable(self.settings.kafka_bootstrap),
+        }
+
+    def _info(self) -> dict[str, Any]:
+        team = self.catalog.teams.teams[self.entry.team]
+        oncall = team.oncall_at(datetime.now(UTC))
+        person = self.catalog.teams.people[oncall]
+        return {
+            "service": self.name,
+            "team": self.entry.team,
+            "tier": self.entry.spec.tier,
+            "version": self.settings.version,
+            "description": self.entry.spec.description,
+            "oncall": {"id": oncall, "name": person.name, "email": person.email},
+            "channel": team.channel,
+            "runbook": self.entry.runbook_url(),
+        }

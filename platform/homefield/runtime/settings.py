@@ -1,0 +1,74 @@
+"""Service settings: one pydantic-settings class per service, prefix ``<SVC>_``, failing fast."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_HOST_PORT = re.compile(r"^[A-Za-z0-9_.\-\[\]:]+:\d{1,5}$")
+
+
+class Fault(BaseModel):
+    """An injected fault for one gRPC method or event handler (game days, alert tests)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    error_rate: float = Field(default=0.0, ge=0.0, le=1.0)
+    delay_ms: int = Field(default=0, ge=0, le=60_000)
+
+
+class ServiceSettings(BaseSettings):
+    """Settings every service has. Subclasses set ``env_prefix`` to ``<SVC>_``."""
+
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    kafka_bootstrap: str = "127.0.0.1:9092"
+    database_path: Path = Path(".run/data/service.sqlite3")
+    grpc_port: int | None = Field(default=None, ge=0, le=65535)
+    http_port: int | None = Field(default=None, ge=0, le=65535)
+    http_host: str = "127.0.0.1"
+    topic_prefix: str = Field(default="", pattern=r"^[a-z0-9.\-]*$")
+    version: str = "0.1.0"
+    faults: dict[str, Fault] = {}
+    consumer_max_attempts: int = Field(default=4, ge=1, le=20)
+    retry_backoff_ms: int = Field(default=50, ge=1, le=10_000)
+    relay_batch_size: int = Field(default=500, ge=1, le=10_000)
+    shutdown_grace_seconds: float = Field(default=7.0, gt=0, le=30)
+
+    @field_validator("kafka_bootstrap")
+    @classmethod
+    def _bootstrap_is_host_ports(cls, value: str) -> str:
+        for server in value.split(","):
+            if not _HOST_PORT.match(server.strip()):
+                raise ValueError(f"expected host:port[,host:port...], got {server!r}")
+        return value
+
+
+SettingsT = TypeVar("SettingsT", bound=ServiceSettings)
+
+
+class SettingsError(Exception):
+    """Settings could not be loaded; the message names every bad variable."""
+
+
+def load_settings(cls: type[SettingsT]) -> SettingsT:
+    """Instantiate ``cls`` from the environment; validation errors become one clear message."""
+    try:
+        return cls()
+    except ValidationError as exc:
+        prefix = str(cls.model_config.get("env_prefix", "")).upper()
+        problems = [
+            f"{prefix}{'_'.join(str(p) for p in err['loc']).upper()}: {err['msg']}"
+            for err in exc.errors()
+        ]
+        raise SettingsError("invalid settings: " + "; ".join(problems)) from None
+
+
+def endpoint_override(service: str) -> str | None:
+    """``HOMEFIELD_ENDPOINT_<SERVICE>`` (host:port) if set, for callers of that service."""
+    value = os.environ.get(f"HOMEFIELD_ENDPOINT_{service.upper().replace('-', '_')}")
+    return value or None
