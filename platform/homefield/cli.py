@@ -5,12 +5,15 @@ from __future__ import annotations
 import typer
 
 from homefield.catalog import CatalogError, find_repo_root
+from homefield.checks.cli import register as register_checks
 
 app = typer.Typer(
     help="Homefield platform tools: local run, ownership checks, rendering and code generation.",
     no_args_is_help=True,
     add_completion=False,
 )
+
+register_checks(app)
 
 
 @app.command()

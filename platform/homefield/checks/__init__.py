@@ -1,0 +1,1 @@
+"""Away-team contribution checks (`homefield check`), the override ledger and the scorecard."""

@@ -1,0 +1,58 @@
+"""away.*: an away change leaves the service in good order: tests, a CHANGELOG line, a runbook."""
+
+from __future__ import annotations
+
+import posixpath
+
+from homefield.checks.context import Context
+from homefield.checks.model import Finding, ServiceTouch, Severity
+
+TESTS = "away.tests-required"
+CHANGELOG = "away.changelog-required"
+RUNBOOK = "away.runbook-required"
+
+
+def check(ctx: Context) -> list[Finding]:
+    findings: list[Finding] = []
+    for touch in ctx.services:
+        if touch.contribution == "away":
+            findings += _tests(touch)
+            findings += _changelog(ctx, touch)
+        findings += _runbook(ctx, touch)
+    return findings
+
+
+def _tests(touch: ServiceTouch) -> list[Finding]:
+    src = f"services/{touch.name}/src/"
+    tests = f"services/{touch.name}/tests/"
+    changed_src = [p for p in touch.paths if p.startswith(src)]
+    if not changed_src or any(p.startswith(tests) for p in touch.paths):
+        return []
+    message = f"source changed but no test under {tests} was added or changed"
+    return [Finding(TESTS, "block", message, touch.name, changed_src[0])]
+
+
+def _changelog(ctx: Context, touch: ServiceTouch) -> list[Finding]:
+    path = f"services/{touch.name}/CHANGELOG.md"
+    team = ctx.author_team
+    added = ctx.added_lines.get(path, [])
+    if team and any(team.lower() in line.lower() for line in added):
+        return []
+    who = f"your team ({team})" if team else "your team (the author is not in teams.yaml)"
+    message = f"add a line to {path} naming {who}"
+    return [Finding(CHANGELOG, "block", message, touch.name, path)]
+
+
+def is_alerting(path: str) -> bool:
+    name = posixpath.basename(path)
+    return path.endswith("/slo.yaml") or "alert" in name.lower()
+
+
+def _runbook(ctx: Context, touch: ServiceTouch) -> list[Finding]:
+    runbook = f"services/{touch.name}/RUNBOOK.md"
+    alerting = sorted(p for p in touch.paths if is_alerting(p))
+    if not alerting or ctx.changed(runbook):
+        return []
+    severity: Severity = "block" if touch.contribution == "away" else "warn"
+    message = f"{', '.join(alerting)} changed but {runbook} was not updated to cover it"
+    return [Finding(RUNBOOK, severity, message, touch.name, alerting[0])]

@@ -1,0 +1,176 @@
+"""`homefield owners`, `check`, `ledger` and `scorecard`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from homefield.catalog import CatalogError
+from homefield.checks.approvals import load_reviews
+from homefield.checks.context import Context
+from homefield.checks.ledger import read_ledger, render_ledger
+from homefield.checks.model import CheckInputError
+from homefield.checks.report import render_markdown, render_text, to_json
+from homefield.checks.runner import run_checks
+from homefield.checks.scorecard import blocking, render_scorecard, score_services
+from homefield.ownership import GitError, GitRepo, Ownership, OwnersIndex, service_of
+
+
+class Format(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(2)
+
+
+def _repo() -> GitRepo:
+    proc = subprocess.run(
+        ["git", "rev-parse", "--show-toplevel"], capture_output=True, text=True, check=False
+    )
+    if proc.returncode != 0:
+        raise _fail("not inside a git repository")
+    return GitRepo(Path(proc.stdout.strip()))
+
+
+def _relative(repo: GitRepo, raw: str) -> str:
+    full = (Path.cwd() / raw).resolve()
+    try:
+        relative = full.relative_to(repo.root.resolve()).as_posix()
+    except ValueError:
+        raise _fail(f"{raw} is outside the repository {repo.root}") from None
+    return "" if relative == "." else relative
+
+
+def _describe(index: OwnersIndex, ownership: Ownership) -> list[str]:
+    team = ownership.team
+    entry = index.teams.teams.get(team) if team else None
+    oncall = index.oncall(team, datetime.now(UTC)) if team else None
+    service = service_of(ownership.path + "/") or service_of(ownership.path)
+    runbook = f"services/{service}/RUNBOOK.md" if service else "-"
+    if service and runbook not in index.files:
+        runbook += " (missing)"
+    decided = [f.path for f in ownership.files]
+    return [
+        ownership.path or ".",
+        f"  team:       {team or '(unowned)'}",
+        f"  approvers:  {', '.join(ownership.approvers) or '-'}",
+        f"  reviewers:  {', '.join(ownership.reviewers) or '-'}",
+        f"  on call:    {oncall or '-'}" + (f" ({entry.channel})" if entry else ""),
+        f"  runbook:    {runbook}",
+        f"  decided by: {decided[0] if decided else '(no OWNERS file)'}"
+        + (f" (also {', '.join(decided[1:])})" if len(decided) > 1 else ""),
+    ]
+
+
+def owners(
+    paths: Annotated[list[str], typer.Argument(help="Files or directories, relative to here.")],
+    rev: Annotated[str, typer.Option(help="Read OWNERS and teams.yaml at this revision.")] = "HEAD",
+) -> None:
+    """Who owns each PATH: team, approvers, on call now, runbook, and the OWNERS that decided."""
+    repo = _repo()
+    try:
+        index = OwnersIndex.at(repo, repo.resolve(rev))
+    except (GitError, CatalogError) as exc:
+        raise _fail(str(exc)) from None
+    blocks: list[str] = []
+    for raw in paths:
+        path = _relative(repo, raw)
+        blocks.append("\n".join(_describe(index, index.resolve(path, is_dir=index.is_dir(path)))))
+    typer.echo("\n\n".join(blocks))
+
+
+def check(
+    base: Annotated[str, typer.Option(help="The revision the change is compared against.")],
+    head: Annotated[str, typer.Option(help="The change's last commit.")] = "HEAD",
+    author: Annotated[
+        str | None, typer.Option(help="teams.yaml id (default: head's author).")
+    ] = None,
+    reviews: Annotated[Path | None, typer.Option(help="GitHub reviews JSON of the PR.")] = None,
+    output: Annotated[
+        Format, typer.Option("--format", help="text, markdown or json.")
+    ] = Format.text,
+    buf: Annotated[
+        bool, typer.Option(help="Run buf lint and buf breaking on changed protos.")
+    ] = True,
+) -> None:
+    """Check a change against the home teams' standards. Exit 0 pass, 1 blocked, 2 usage error."""
+    repo = _repo()
+    try:
+        ctx = Context.build(repo, base=base, head=head, author=author, reviews=None)
+        ctx.run_buf = buf
+        if reviews is not None:
+            ctx.reviews = load_reviews(reviews, ctx.teams)
+        report = run_checks(ctx)
+    except (CheckInputError, CatalogError, GitError) as exc:
+        raise _fail(str(exc)) from None
+    if output is Format.json:
+        typer.echo(json.dumps(to_json(report), indent=2))
+    elif output is Format.markdown:
+        typer.echo(render_markdown(report), nl=False)
+    else:
+        typer.echo(render_text(report), nl=False)
+    raise typer.Exit(0 if report.verdict == "pass" else 1)
+
+
+def ledger(
+    rev: Annotated[
+        str, typer.Option(help="The branch or revision whose history is read.")
+    ] = "HEAD",
+) -> None:
+    """Every bar-raiser override in the history: date, commit, service, who overrode, and why."""
+    repo = _repo()
+    try:
+        entries = read_ledger(repo, rev)
+    except GitError as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(render_ledger(entries), nl=False)
+
+
+def scorecard(
+    rev: Annotated[
+        str, typer.Option(help="Score the services as they are at this revision.")
+    ] = "HEAD",
+    output: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
+) -> None:
+    """A table per service: OWNERS, SLOs, runbook, docs, tests, owners. Exit 1 if tier 1 fails."""
+    repo = _repo()
+    try:
+        scores = score_services(repo, rev)
+    except (GitError, CatalogError) as exc:
+        raise _fail(str(exc)) from None
+    if output is Format.json:
+        data = [
+            {
+                "name": s.name,
+                "team": s.team,
+                "tier": s.tier,
+                "passed": s.passed,
+                "problems": s.problems,
+            }
+            for s in scores
+        ]
+        typer.echo(json.dumps(data, indent=2))
+    else:
+        typer.echo(render_scorecard(scores), nl=False)
+    failing = blocking(scores)
+    if failing:
+        typer.echo(f"tier-1 services failing: {', '.join(s.name for s in failing)}", err=True)
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ownership and away-team commands to the `homefield` app."""
+    app.command()(owners)
+    app.command()(check)
+    app.command()(ledger)
+    app.command()(scorecard)

@@ -1,0 +1,98 @@
+"""ownership.*: every changed file has an owner; OWNERS/teams.yaml edits need current owners."""
+
+from __future__ import annotations
+
+from homefield.catalog import CatalogError, Teams, parse_owners, parse_teams
+from homefield.checks.context import Context
+from homefield.checks.model import Finding, Requirement
+from homefield.ownership import is_owners_file, service_of
+
+UNOWNED = "ownership.unowned"
+OWNERS_CHANGE = "ownership.owners-change"
+
+
+def check_unowned(ctx: Context) -> list[Finding]:
+    findings: list[Finding] = []
+    for change in ctx.changes:
+        if not ctx.index.resolve(change.path).owned:
+            message = "no OWNERS file at base covers this path: add one in a parent directory"
+            findings.append(
+                Finding(UNOWNED, "block", message, service_of(change.path), change.path)
+            )
+    return findings
+
+
+def check_owners_files(ctx: Context) -> tuple[list[Finding], list[Requirement]]:
+    """Findings for OWNERS/teams.yaml that no longer parse, and the approvals each edit needs."""
+    findings: list[Finding] = []
+    requirements: list[Requirement] = []
+    head_teams = _head_teams(ctx, findings)
+    owners_paths = [p for p in dict.fromkeys(ctx.paths) if is_owners_file(p)]
+    head_texts = ctx.read("head", owners_paths)
+    for path in owners_paths:
+        requirements.append(_owners_requirement(ctx, path))
+        text = head_texts[path]
+        if text is not None:
+            try:
+                parse_owners(text, path, head_teams or ctx.teams)
+            except CatalogError as exc:
+                findings.append(Finding(OWNERS_CHANGE, "block", str(exc), service_of(path), path))
+    if ctx.changed("teams.yaml") and head_teams is not None:
+        requirements += _teams_requirements(ctx, head_teams)
+    return findings, requirements
+
+
+def _owners_requirement(ctx: Context, path: str) -> Requirement:
+    ownership = ctx.index.resolve(path)
+    team = ownership.team
+    approvers = ownership.approvers_of(team) if team else []
+    reason = f"{path} changed: needs an approver of its current owners ({team or 'none'})"
+    return Requirement(OWNERS_CHANGE, reason, team, tuple(approvers), service_of(path), path)
+
+
+def _head_teams(ctx: Context, findings: list[Finding]) -> Teams | None:
+    if not ctx.changed("teams.yaml"):
+        return None
+    text = ctx.read("head", ["teams.yaml"])["teams.yaml"]
+    if text is None:
+        findings.append(Finding(OWNERS_CHANGE, "block", "teams.yaml deleted", None, "teams.yaml"))
+        return None
+    try:
+        return parse_teams(text, "teams.yaml")
+    except CatalogError as exc:
+        findings.append(Finding(OWNERS_CHANGE, "block", str(exc), None, "teams.yaml"))
+        return None
+
+
+def _teams_requirements(ctx: Context, head: Teams) -> list[Requirement]:
+    base = ctx.teams
+    requirements: list[Requirement] = []
+    for team in sorted(set(base.teams) | set(head.teams)):
+        if base.teams.get(team) == head.teams.get(team):
+            continue
+        entry = base.teams.get(team)
+        current = ctx.index.team_approvers(team) or (list(entry.members) if entry else [])
+        if not current:
+            requirements.append(_root_requirement(ctx, f"teams.yaml adds team {team}"))
+            continue
+        reason = f"teams.yaml entry for {team} changed: needs one of its current approvers"
+        requirements.append(
+            Requirement(OWNERS_CHANGE, reason, team, tuple(current), None, "teams.yaml")
+        )
+    if base.people != head.people or base.bar_raisers != head.bar_raisers:
+        requirements.append(_root_requirement(ctx, "teams.yaml people or bar_raisers changed"))
+    return requirements
+
+
+def _root_requirement(ctx: Context, reason: str) -> Requirement:
+    ownership = ctx.index.resolve("teams.yaml")
+    team = ownership.team
+    approvers = tuple(ownership.approvers_of(team)) if team else ()
+    return Requirement(
+        OWNERS_CHANGE,
+        f"{reason}: needs an owner of teams.yaml",
+        team,
+        approvers,
+        None,
+        "teams.yaml",
+    )

@@ -1,0 +1,161 @@
+"""The service scorecard: is every service's house in order (OWNERS, SLOs, runbook, docs, tests)?"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from typing import Any
+
+from homefield.catalog import (
+    CatalogError,
+    Owners,
+    SloFile,
+    Teams,
+    parse_owners,
+    parse_service,
+    parse_slos,
+    parse_teams,
+)
+from homefield.catalog.markdown import anchors
+from homefield.ownership import GitRepo, OwnersIndex, is_owners_file, service_of
+
+COLUMNS = ("OWNERS", "service.yaml", "slo.yaml", "runbook", "PRFAQ", "CHANGELOG", "tests", "owned")
+_DOCS = ("OWNERS", "service.yaml", "slo.yaml", "RUNBOOK.md", "PRFAQ.md", "CHANGELOG.md")
+
+
+@dataclass
+class ServiceScore:
+    """One service's row: each column is None when it passes, or the problem found."""
+
+    name: str
+    team: str | None = None
+    tier: int | None = None
+    problems: dict[str, str | None] = field(default_factory=dict)
+
+    @property
+    def passed(self) -> bool:
+        return all(problem is None for problem in self.problems.values())
+
+
+class _Tree:
+    def __init__(self, repo: GitRepo, rev: str) -> None:
+        self.files = repo.files(rev)
+        names = sorted(
+            {
+                p.split("/")[1]
+                for p in self.files
+                if p.startswith("services/") and p.endswith("/service.yaml") and p.count("/") == 2
+            }
+        )
+        self.services = names
+        wanted = ["teams.yaml", *[p for p in self.files if is_owners_file(p)]]
+        wanted += [f"services/{s}/{doc}" for s in names for doc in _DOCS]
+        self.texts = repo.read(rev, list(dict.fromkeys(wanted)))
+
+    def text(self, path: str) -> str | None:
+        return self.texts.get(path)
+
+
+def score_services(repo: GitRepo, rev: str = "HEAD") -> list[ServiceScore]:
+    """A score per service at ``rev``; a missing or invalid teams.yaml raises CatalogError."""
+    tree = _Tree(repo, repo.resolve(rev))
+    teams_text = tree.text("teams.yaml")
+    if teams_text is None:
+        raise CatalogError("teams.yaml", None, f"not found at {rev}")
+    teams = parse_teams(teams_text, "teams.yaml")
+    index = OwnersIndex(teams, _valid_owners(tree, teams), tree.files)
+    return [_score(tree, teams, index, name) for name in tree.services]
+
+
+def _valid_owners(tree: _Tree, teams: Teams) -> dict[str, Owners]:
+    found: dict[str, Owners] = {}
+    for path in tree.files:
+        text = tree.text(path) if is_owners_file(path) else None
+        if text is not None:
+            try:
+                found[posixpath.dirname(path)] = parse_owners(text, path, teams)
+            except CatalogError:
+                continue
+    return found
+
+
+def _parse(kind: str, path: str, text: str | None, teams: Teams) -> tuple[Any, str | None]:
+    if text is None:
+        return None, f"{path} missing"
+    try:
+        if kind == "OWNERS":
+            return parse_owners(text, path, teams), None
+        if kind == "service.yaml":
+            return parse_service(text, path), None
+        return parse_slos(text, path), None
+    except CatalogError as exc:
+        return None, str(exc)
+
+
+def _score(tree: _Tree, teams: Teams, index: OwnersIndex, name: str) -> ServiceScore:
+    home = f"services/{name}"
+    score = ServiceScore(name)
+    owners, score.problems["OWNERS"] = _parse(
+        "OWNERS", f"{home}/OWNERS", tree.text(f"{home}/OWNERS"), teams
+    )
+    spec, score.problems["service.yaml"] = _parse(
+        "service.yaml", f"{home}/service.yaml", tree.text(f"{home}/service.yaml"), teams
+    )
+    slos, score.problems["slo.yaml"] = _parse(
+        "slo.yaml", f"{home}/slo.yaml", tree.text(f"{home}/slo.yaml"), teams
+    )
+    score.team = owners.team if owners else None
+    score.tier = spec.tier if spec else None
+    score.problems["runbook"] = _runbook_problem(tree, home, slos)
+    for doc in ("PRFAQ", "CHANGELOG"):
+        path = f"{home}/{doc}.md"
+        score.problems[doc] = None if tree.text(path) else f"{path} missing or empty"
+    tests = [
+        p
+        for p in tree.files
+        if p.startswith(f"{home}/tests/") and posixpath.basename(p).startswith("test_")
+    ]
+    score.problems["tests"] = None if tests else f"no test_*.py under {home}/tests/"
+    unowned = [p for p in tree.files if service_of(p) == name and not index.resolve(p).owned]
+    score.problems["owned"] = (
+        f"{len(unowned)} unowned files, e.g. {unowned[0]}" if unowned else None
+    )
+    return score
+
+
+def _runbook_problem(tree: _Tree, home: str, slos: SloFile | None) -> str | None:
+    if slos is None:
+        return "slo.yaml not valid"
+    missing: list[str] = []
+    for slo in slos.slos:
+        file_part, _, anchor = slo.runbook_ref.partition("#")
+        path = posixpath.normpath(posixpath.join(home, file_part or "RUNBOOK.md"))
+        text = tree.text(path)
+        if text is None:
+            return f"{path} missing"
+        if anchor and anchor not in anchors(text):
+            missing.append(f"#{anchor}")
+    return f"no section for {', '.join(missing)}" if missing else None
+
+
+def blocking(scores: list[ServiceScore]) -> list[ServiceScore]:
+    """Failing services that fail the scorecard: tier 1, or a tier that could not be read."""
+    return [s for s in scores if not s.passed and s.tier in (1, None)]
+
+
+def render_scorecard(scores: list[ServiceScore]) -> str:
+    header = f"{'service':<14} {'team':<15} {'tier':<5}" + "".join(
+        f"{c:<{len(c) + 2}}" for c in COLUMNS
+    )
+    lines = [header + "result"]
+    for s in scores:
+        cells = "".join(
+            f"{'ok' if s.problems[c] is None else 'FAIL':<{len(c) + 2}}" for c in COLUMNS
+        )
+        verdict = "pass" if s.passed else "FAIL"
+        lines.append(f"{s.name:<14} {s.team or '?':<15} {s.tier or '?':<5}{cells}{verdict}")
+    problems = [(s.name, c, p) for s in scores for c, p in s.problems.items() if p is not None]
+    if problems:
+        lines += ["", "problems:"]
+        lines += [f"  {name}: {column}: {problem}" for name, column, problem in problems]
+    return "\n".join(lines) + "\n"
