@@ -3,12 +3,19 @@ the event bus with outbox, idempotency and DLQ, graceful shutdown)."""
 
 from homefield.runtime.consumer import HandlerMap
 from homefield.runtime.db import Transaction
-from homefield.runtime.errors import FailedPrecondition, InvalidArgument, NotFound, ServiceError
+from homefield.runtime.errors import (
+    AlreadyExists,
+    FailedPrecondition,
+    InvalidArgument,
+    NotFound,
+    ServiceError,
+)
 from homefield.runtime.lifecycle import run_service, serve
 from homefield.runtime.service import ServiceApp
 from homefield.runtime.settings import Fault, ServiceSettings, SettingsError, load_settings
 
 __all__ = [
+    "AlreadyExists",
     "FailedPrecondition",
     "Fault",
     "HandlerMap",

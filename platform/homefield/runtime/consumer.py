@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.errors import KafkaError
@@ -23,7 +24,7 @@ from homefield.runtime.tracing import context_from_traceparent
 
 log = logging.getLogger("homefield.consumer")
 
-Handler = Callable[[Message, Transaction], None]
+Handler = Callable[[Any, Transaction], None]
 HandlerMap = Mapping[type[Message], Handler]
 
 

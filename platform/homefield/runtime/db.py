@@ -97,10 +97,18 @@ class Transaction:
 class Database:
     """The connection to a service's SQLite file, opened in WAL mode."""
 
-    def __init__(self, path: Path, *, topic: str, schema: str = "") -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        topic: str,
+        schema: str = "",
+        seed: Callable[[sqlite3.Connection], None] | None = None,
+    ) -> None:
         self.path = path
         self._topic = topic
         self._schema = schema
+        self._seed = seed
         self._conn: sqlite3.Connection | None = None
         self._on_commit: list[Callable[[], None]] = []
 
@@ -113,6 +121,8 @@ class Database:
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA busy_timeout=5000")
         conn.executescript(PLATFORM_SCHEMA + self._schema)
+        if self._seed is not None:
+            self._seed(conn)
         self._conn = conn
 
     def close(self) -> None:

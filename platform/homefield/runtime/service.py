@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -39,6 +40,7 @@ class ServiceApp:
         settings: ServiceSettings,
         *,
         schema: str = "",
+        seed: Callable[[sqlite3.Connection], None] | None = None,
         catalog: Catalog | None = None,
         span_processors: Iterable[SpanProcessor] = (),
     ) -> None:
@@ -56,7 +58,7 @@ class ServiceApp:
         self.tracer = tracer_for(self.tracer_provider, name)
         self.faults = FaultInjector(settings.faults)
         topic = settings.topic_prefix + spec.publishes[0].topic if spec.publishes else ""
-        self.db = Database(settings.database_path, topic=topic, schema=schema)
+        self.db = Database(settings.database_path, topic=topic, schema=schema, seed=seed)
         self.grpc = (
             GrpcServer(metrics=self.metrics, tracer=self.tracer, faults=self.faults)
             if spec.grpc

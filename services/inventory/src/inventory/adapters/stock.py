@@ -1,0 +1,92 @@
+"""Stock and reservation tables in inventory's SQLite database."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from homefield.runtime import Transaction
+
+from inventory.domain.catalogue import SEED_CATALOGUE
+from inventory.domain.reservations import Line
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS products (
+    sku TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    price_cents INTEGER NOT NULL CHECK (price_cents >= 0),
+    available INTEGER NOT NULL CHECK (available >= 0),
+    reserved INTEGER NOT NULL DEFAULT 0 CHECK (reserved >= 0)
+);
+CREATE TABLE IF NOT EXISTS reservations (
+    order_id TEXT NOT NULL,
+    sku TEXT NOT NULL,
+    quantity INTEGER NOT NULL CHECK (quantity > 0),
+    state TEXT NOT NULL CHECK (state IN ('held', 'released', 'shipped')),
+    PRIMARY KEY (order_id, sku)
+);
+"""
+
+
+def seed(conn: sqlite3.Connection) -> None:
+    """Insert the seeded catalogue once; existing rows keep their stock."""
+    conn.executemany(
+        "INSERT OR IGNORE INTO products (sku, name, price_cents, available) VALUES (?, ?, ?, ?)",
+        [(p.sku, p.name, p.price_cents, p.stock) for p in SEED_CATALOGUE],
+    )
+
+
+def available(tx: Transaction, skus: list[str]) -> dict[str, int]:
+    marks = ",".join("?" * len(skus))
+    rows = tx.execute(f"SELECT sku, available FROM products WHERE sku IN ({marks})", tuple(skus))
+    return {sku: int(qty) for sku, qty in rows.fetchall()}
+
+
+def has_reservation(tx: Transaction, order_id: str) -> bool:
+    row = tx.execute("SELECT 1 FROM reservations WHERE order_id = ? LIMIT 1", (order_id,))
+    return row.fetchone() is not None
+
+
+def hold(tx: Transaction, order_id: str, lines: list[Line]) -> None:
+    for line in lines:
+        tx.execute(
+            "UPDATE products SET available = available - ?, reserved = reserved + ? WHERE sku = ?",
+            (line.quantity, line.quantity, line.sku),
+        )
+        tx.execute(
+            "INSERT INTO reservations (order_id, sku, quantity, state) VALUES (?, ?, ?, 'held')",
+            (order_id, line.sku, line.quantity),
+        )
+
+
+def held_lines(tx: Transaction, order_id: str) -> list[Line]:
+    rows = tx.execute(
+        "SELECT sku, quantity FROM reservations WHERE order_id = ? AND state = 'held' ORDER BY sku",
+        (order_id,),
+    )
+    return [Line(sku, int(qty)) for sku, qty in rows.fetchall()]
+
+
+def settle(tx: Transaction, order_id: str, lines: list[Line], *, state: str) -> None:
+    """Move held lines to 'released' (stock back on sale) or 'shipped' (stock gone)."""
+    back_on_sale = 1 if state == "released" else 0
+    for line in lines:
+        tx.execute(
+            "UPDATE products SET reserved = reserved - ?, available = available + ? * ?"
+            " WHERE sku = ?",
+            (line.quantity, line.quantity, back_on_sale, line.sku),
+        )
+    tx.execute(
+        "UPDATE reservations SET state = ? WHERE order_id = ? AND state = 'held'", (state, order_id)
+    )
+
+
+def list_products(
+    conn: sqlite3.Connection, skus: list[str]
+) -> list[tuple[str, str, int, int, int]]:
+    sql = "SELECT sku, name, price_cents, available, reserved FROM products"
+    if skus:
+        marks = ",".join("?" * len(skus))
+        rows = conn.execute(f"{sql} WHERE sku IN ({marks}) ORDER BY sku", tuple(skus))
+    else:
+        rows = conn.execute(f"{sql} ORDER BY sku")
+    return [(str(a), str(b), int(c), int(d), int(e)) for a, b, c, d, e in rows.fetchall()]
