@@ -1,0 +1,223 @@
+"""Each rule of `homefield check`, blocking and passing, on scratch repositories."""
+
+from __future__ import annotations
+
+ORDERS_SRC = "services/orders/src/orders/handlers.py"
+ORDERS_TEST = "services/orders/tests/unit/test_orders.py"
+ORDERS_CHANGELOG = "services/orders/CHANGELOG.md"
+INVENTORY_SRC = "services/inventory/src/inventory/handlers.py"
+INVENTORY_TEST = "services/inventory/tests/unit/test_inventory.py"
+PROTO = "protos/shop/orders/v1/orders.proto"
+
+
+def away_fix(scratch, *, tests=True, changelog=True):
+    scratch.append(ORDERS_SRC, "\n\ndef refund() -> int:\n    return 0\n")
+    if tests:
+        scratch.append(ORDERS_TEST, "\n\ndef test_refund() -> None:\n    assert True\n")
+    if changelog:
+        scratch.append(ORDERS_CHANGELOG, "- refunds return zero (fulfillment)\n")
+    return scratch.commit("dan", "orders: refunds")
+
+
+def test_unowned_file_blocks_and_an_owned_one_passes(scratch, homefield):
+    scratch.delete("OWNERS")
+    scratch.base = scratch.commit("pat", "drop root OWNERS")
+    scratch.write("docs/notes.md", "notes\n")
+    scratch.write("services/orders/docs.md", "more\n")
+    scratch.commit("pat")
+    result = homefield.check()
+    unowned = [f["path"] for f in result.report["findings"] if f["rule"] == "ownership.unowned"]
+    assert unowned == ["docs/notes.md"]
+    assert result.code == 1
+
+
+def test_adding_oneself_to_owners_is_never_approved_by_oneself(scratch, homefield):
+    scratch.write("services/orders/OWNERS", "team: checkout\napprovers: [alice, bob, dan]\n")
+    scratch.commit("dan", "make me an orders approver")
+    result = homefield.check(reviews=scratch.reviews("dan", "quinn"))
+    assert "ownership.owners-change" in result.rules()
+    assert result.report["approvals"]["given"] == [
+        {"person": "quinn", "login": "quinn-gh", "team": "platform"}
+    ]
+    assert result.code == 1
+
+
+def test_owners_change_approved_by_a_current_owner_and_a_bar_raiser_passes(scratch, homefield):
+    scratch.write("services/orders/OWNERS", "team: checkout\napprovers: [alice, bob, carol]\n")
+    scratch.commit("bob", "carol approves orders too")
+    result = homefield.check(reviews=scratch.reviews("alice", "quinn"))
+    assert "ownership.owners-change" not in result.rules()
+    assert result.report["bar_raiser"]["satisfied_by"] == "quinn"
+    assert result.code == 0
+
+
+def test_teams_yaml_entry_change_needs_that_teams_approvers(scratch, homefield):
+    text = (scratch.root / "teams.yaml").read_text().replace('"#checkout"', '"#orders"')
+    scratch.write("teams.yaml", text)
+    scratch.commit("dan")
+    blocked = homefield.check(reviews=scratch.reviews("erin", "quinn"))
+    assert "ownership.owners-change" in blocked.rules()
+    assert any("checkout" in m for m in blocked.messages("ownership.owners-change"))
+    passed = homefield.check(reviews=scratch.reviews("bob", "quinn"))
+    assert "ownership.owners-change" not in passed.rules()
+    assert passed.code == 0
+
+
+def test_invalid_owners_at_head_blocks_naming_file_and_line(scratch, homefield):
+    scratch.write("services/orders/OWNERS", "team: checkout\napprovers: [alice, ghost]\n")
+    scratch.commit("bob")
+    result = homefield.check(reviews=scratch.reviews("alice", "quinn"))
+    messages = result.messages("ownership.owners-change")
+    assert any(m.startswith("services/orders/OWNERS:2:") and "ghost" in m for m in messages)
+    assert result.code == 1
+
+
+def test_importing_another_services_package_blocks(scratch, homefield):
+    scratch.append(INVENTORY_SRC, "from orders.handlers import handle\n")
+    scratch.append(INVENTORY_TEST, "\n")
+    scratch.commit("dan")
+    result = homefield.check()
+    assert result.rules() == {"boundaries.cross-service-import"}
+    finding = result.report["findings"][0]
+    assert (finding["service"], finding["path"]) == ("inventory", INVENTORY_SRC)
+
+
+def test_importing_homefield_and_protos_passes(scratch, homefield):
+    scratch.append(INVENTORY_SRC, "from homefield.catalog import Catalog\nimport shop.orders.v1\n")
+    scratch.append(INVENTORY_SRC, "from inventory import handlers\n")
+    scratch.commit("dan")
+    assert homefield.check().code == 0
+
+
+def test_buf_lint_blocks_a_badly_named_message(scratch, homefield):
+    scratch.append(PROTO, "\nmessage refund_request {\n  string order_id = 1;\n}\n")
+    scratch.commit("alice")
+    result = homefield.check()
+    assert result.rules() == {"protos.lint"}
+    assert "MESSAGE_PASCAL_CASE" in result.messages("protos.lint")[0]
+
+
+def test_a_compatible_proto_addition_passes_lint_and_breaking(scratch, homefield):
+    scratch.append(PROTO, "\n// RefundRequest asks for a refund.\nmessage RefundRequest {\n  string order_id = 1;\n}\n")
+    scratch.commit("alice")
+    result = homefield.check()
+    assert result.report["findings"] == []
+    assert result.code == 0
+
+
+def test_breaking_proto_change_blocks_until_a_bar_raiser_approves(scratch, homefield):
+    scratch.write(PROTO, (scratch.root / PROTO).read_text().replace("int32 quantity", "string quantity"))
+    scratch.commit("alice")
+    blocked = homefield.check()
+    assert {"protos.breaking", "bar-raiser.required"} <= blocked.rules()
+    assert blocked.report["bar_raiser"]["reasons"] == ["breaking proto change"]
+    approved = homefield.check(reviews=scratch.reviews("hiro"))
+    assert "protos.breaking" in approved.rules("warn")
+    assert approved.report["bar_raiser"]["satisfied_by"] == "hiro"
+    assert approved.code == 0
+
+
+def test_buf_rules_can_be_switched_off(scratch, homefield):
+    scratch.append(PROTO, "\nmessage refund_request {\n  string order_id = 1;\n}\n")
+    scratch.commit("alice")
+    assert homefield.check("--no-buf").code == 0
+
+
+def test_away_source_change_without_tests_blocks(scratch, homefield):
+    away_fix(scratch, tests=False)
+    result = homefield.check(reviews=scratch.reviews("alice"))
+    assert result.rules() == {"away.tests-required"}
+
+
+def test_away_change_without_changelog_line_blocks(scratch, homefield):
+    away_fix(scratch, changelog=False)
+    result = homefield.check(reviews=scratch.reviews("alice"))
+    assert result.rules() == {"away.changelog-required"}
+    assert "fulfillment" in result.messages("away.changelog-required")[0]
+
+
+def test_a_complete_approved_away_change_passes(scratch, homefield):
+    away_fix(scratch)
+    result = homefield.check(reviews=scratch.reviews("alice"))
+    assert result.report["findings"] == []
+    assert result.report["services"] == [
+        {"name": "orders", "home_team": "checkout", "contribution": "away", "tier": 1, "lines": 9}
+    ]
+    assert result.code == 0
+
+
+def test_home_change_needs_no_tests_changelog_or_approval(scratch, homefield):
+    scratch.append(ORDERS_SRC, "\n\ndef refund() -> int:\n    return 0\n")
+    scratch.commit("bob")
+    result = homefield.check()
+    assert result.report["services"][0]["contribution"] == "home"
+    assert result.code == 0
+
+
+def test_slo_change_without_runbook_update_blocks(scratch, homefield):
+    slo = scratch.root / "services/orders/slo.yaml"
+    scratch.write("services/orders/slo.yaml", slo.read_text().replace("99.9", "99.5"))
+    scratch.append(ORDERS_CHANGELOG, "- looser objective (fulfillment)\n")
+    scratch.commit("dan")
+    blocked = homefield.check(reviews=scratch.reviews("alice", "hiro"))
+    assert blocked.rules() == {"away.runbook-required"}
+    scratch.append("services/orders/RUNBOOK.md", "\nObjective is now 99.5.\n")
+    scratch.commit("dan")
+    passed = homefield.check(reviews=scratch.reviews("alice", "hiro"))
+    assert passed.code == 0
+    assert passed.report["bar_raiser"]["reasons"] == ["services/orders/slo.yaml changed"]
+
+
+def test_invalid_slo_objective_blocks(scratch, homefield):
+    slo = scratch.root / "services/orders/slo.yaml"
+    scratch.write("services/orders/slo.yaml", slo.read_text().replace("99.9", "100"))
+    scratch.append("services/orders/RUNBOOK.md", "\n")
+    scratch.commit("alice")
+    result = homefield.check(reviews=scratch.reviews("hiro"))
+    assert result.rules() == {"slo.invalid"}
+    assert result.messages("slo.invalid")[0].startswith("services/orders/slo.yaml:3:")
+
+
+def test_slo_without_a_runbook_section_blocks_and_with_one_passes(scratch, homefield):
+    scratch.append(
+        "services/orders/slo.yaml",
+        "  - name: get-order-availability\n    objective: 99\n"
+        "    sli: {kind: grpc-availability, method: GetOrder}\n",
+    )
+    scratch.append("services/orders/RUNBOOK.md", "\nMore notes.\n")
+    scratch.commit("alice")
+    blocked = homefield.check(reviews=scratch.reviews("hiro"))
+    assert blocked.messages("slo.invalid") == [
+        "SLO get-order-availability: services/orders/RUNBOOK.md has no section "
+        "#get-order-availability"
+    ]
+    scratch.append("services/orders/RUNBOOK.md", "\n## get-order-availability\n\nSteps.\n")
+    scratch.commit("alice")
+    assert homefield.check(reviews=scratch.reviews("hiro")).code == 0
+
+
+def test_badly_named_metrics_block(scratch, homefield):
+    scratch.append(
+        ORDERS_SRC,
+        'REFUNDS = Counter("orders_refunds", "refunds")\n'
+        'LATENCY = Histogram("orders_refund_latency_ms", "latency")\n'
+        'QUEUE = Gauge("ordersQueue", "queue")\n',
+    )
+    scratch.commit("alice")
+    result = homefield.check()
+    assert result.rules() == {"metrics.naming"}
+    messages = " ".join(result.messages("metrics.naming"))
+    assert "must end in _total" in messages
+    assert "_seconds" in messages
+    assert "snake_case" in messages
+
+
+def test_well_named_metrics_pass(scratch, homefield):
+    scratch.append(
+        ORDERS_SRC,
+        'REFUNDS = Counter("orders_refunds_total", "refunds")\n'
+        'LATENCY = Histogram("orders_refund_duration_seconds", "latency")\n'
+        'SIZE = Gauge("orders_payload_bytes", "size")\n',
+    )
+    scratch.commit("alice")
+    assert homefield.check().code == 0
