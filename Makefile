@@ -13,6 +13,18 @@ help: ## list the targets
 setup: ## install uv, sync .venv, fetch the Kafka jars, install Debian tools (idempotent)
 	@bash platform/scripts/setup.sh
 
+up: setup ## start Kafka, every service, Prometheus and Alertmanager; print URLs
+	@$(HF) up
+
+down: setup ## stop everything `make up` started, leaving no process and no listening port
+	@$(HF) down
+
+status: setup ## health of each part (Kafka, services, Prometheus, Alertmanager, alert sink)
+	@$(HF) status
+
+logs: setup ## last lines of every part's log; PART=orders for one, FOLLOW=1 to follow
+	@$(HF) logs $(PART) $(if $(FOLLOW),--follow)
+
 protos: setup ## regenerate protos/gen from protos/shop
 	@$(HF) protos
 

@@ -1,15 +1,63 @@
 #!/usr/bin/env bash
-# make setup: install what the project needs. Safe to run again; each step skips what is done.
+# make setup: install what the project needs. Safe to run again; each step skips what is done
+# and prints nothing when everything is already there.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 step() { printf '==> %s\n' "$*"; }
 
-if ! command -v uv >/dev/null 2>&1 && [ ! -x "$HOME/.local/bin/uv" ]; then
-  step "installing uv from PyPI"
-  python3 -m pip install --quiet --user uv || python3 -m pip install --quiet --break-system-packages --user uv
-fi
-UV=$(command -v uv 2>/dev/null || echo "$HOME/.local/bin/uv")
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
 
-step "syncing .venv (uv sync --frozen)"
-"$UV" sync --frozen --quiet
+install_uv() {
+  command -v uv >/dev/null 2>&1 || [ -x "$HOME/.local/bin/uv" ] && return 0
+  step "installing uv from PyPI"
+  python3 -m pip install --quiet --user uv \
+    || python3 -m pip install --quiet --user --break-system-packages uv
+}
+
+sync_venv() {
+  local uv
+  uv=$(command -v uv 2>/dev/null || echo "$HOME/.local/bin/uv")
+  # uv sync is quick and silent when .venv already matches uv.lock.
+  "$uv" sync --frozen --quiet
+}
+
+install_debian_tools() {
+  local missing=()
+  command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+  command -v mvn >/dev/null 2>&1 || missing+=(maven)
+  command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+  command -v amtool >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  step "installing Debian packages: ${missing[*]}"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+}
+
+fetch_kafka_jars() {
+  local pom=platform/homefield/local/kafka/pom.xml version cache libs
+  version=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$pom")
+  cache=.cache/kafka/$version
+  libs=$cache/libs
+  [ -f "$libs/kafka_2.13-$version.jar" ] && return 0
+  step "fetching Apache Kafka $version jars from Maven Central into $libs (once)"
+  rm -rf "$cache/libs.partial"
+  mkdir -p "$cache"
+  if ! mvn -q -B -f "$pom" dependency:copy-dependencies -DincludeScope=runtime \
+    -DoutputDirectory="$PWD/$cache/libs.partial" >"$cache/fetch.log" 2>&1; then
+    cat "$cache/fetch.log" >&2
+    printf 'error: fetching the Kafka jars failed (Maven output above, also in %s)\n' \
+      "$cache/fetch.log" >&2
+    exit 1
+  fi
+  rm -rf "$libs"
+  mv "$cache/libs.partial" "$libs"
+}
+
+install_uv
+sync_venv
+install_debian_tools
+fetch_kafka_jars
