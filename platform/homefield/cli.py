@@ -6,6 +6,7 @@ import typer
 
 from homefield.catalog import CatalogError, find_repo_root
 from homefield.checks.cli import register as register_checks
+from homefield.local.cli import register as register_local
 
 app = typer.Typer(
     help="Homefield platform tools: local run, ownership checks, rendering and code generation.",
@@ -14,6 +15,7 @@ app = typer.Typer(
 )
 
 register_checks(app)
+register_local(app)
 
 
 @app.command()

@@ -1,0 +1,60 @@
+"""Chaos helpers over the running local shop: kill or restart one service, restart the broker.
+
+They act on the shop that `homefield up` started in the checkout at ``root`` (found from the
+working directory when omitted). They block; from async code call them via asyncio.to_thread.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from homefield.catalog import Catalog
+from homefield.local import processes
+from homefield.local.parts import StackLayout
+from homefield.local.stack import LocalStack, StackError
+
+
+def _stack(root: Path | None) -> LocalStack:
+    catalog = Catalog.load(root)
+    return LocalStack(StackLayout.for_repo(catalog.root), catalog, echo=lambda _line: None)
+
+
+def kill_service(name: str, *, root: Path | None = None) -> None:
+    """SIGKILL one service (as a crash would) and leave it down."""
+    stack = _stack(root)
+    part = stack.part(name)
+    pid = stack.pid(part)
+    if pid is not None:
+        processes.kill_now(pid)
+    stack.layout.pid_path(name).unlink(missing_ok=True)
+
+
+def start_service(name: str, *, root: Path | None = None, timeout: float = 60.0) -> None:
+    """Start one service unless it runs, and wait until it is ready."""
+    stack = _stack(root)
+    part = stack.part(name)
+    stack.start(part)
+    stack.wait_healthy([part], timeout)
+
+
+def restart_service(name: str, *, root: Path | None = None, timeout: float = 60.0) -> None:
+    """SIGTERM one service (SIGKILL after 10 s), start it again and wait until it is ready."""
+    stack = _stack(root)
+    part = stack.part(name)
+    if part.is_kafka:
+        raise StackError("use restart_broker() for Kafka")
+    stack.stop(part)
+    stack.start(part)
+    stack.wait_healthy([part], timeout)
+
+
+def restart_broker(*, root: Path | None = None, hard: bool = False, timeout: float = 90.0) -> None:
+    """Stop the broker (SIGKILL when ``hard``, else a controlled shutdown), start it on the
+    same data and wait until it serves again."""
+    kafka = _stack(root).kafka()
+    if hard:
+        kafka.kill()
+    else:
+        kafka.stop()
+    kafka.start()
+    kafka.wait_ready(timeout)

@@ -1,0 +1,156 @@
+"""The parts of the local shop (Kafka, every service, the alert sink, Alertmanager, Prometheus)."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from homefield.catalog import Catalog, ServiceEntry, load_owners
+
+KAFKA = "kafka"
+ALERT_SINK = "alert-sink"
+ALERTMANAGER = "alertmanager"
+PROMETHEUS = "prometheus"
+
+
+@dataclass(frozen=True)
+class StackLayout:
+    """Where the local shop keeps its state under .run/, and the ports of its platform parts."""
+
+    root: Path
+    python: Path
+    host: str = "127.0.0.1"
+    kafka_port: int = 9092
+    controller_port: int = 9094
+    prometheus_port: int = 9090
+    alertmanager_port: int = 9093
+    sink_port: int = 9097
+
+    @classmethod
+    def for_repo(cls, root: Path) -> StackLayout:
+        """The fixed layout of `make up` in the checkout at ``root``."""
+        root = root.resolve()
+        return cls(root=root, python=root / ".venv" / "bin" / "python")
+
+    @property
+    def run_dir(self) -> Path:
+        return self.root / ".run"
+
+    def log_path(self, part: str) -> Path:
+        return self.run_dir / "logs" / f"{part}.log"
+
+    def pid_path(self, part: str) -> Path:
+        return self.run_dir / "pids" / f"{part}.pid"
+
+    @property
+    def kafka_bootstrap(self) -> str:
+        return f"{self.host}:{self.kafka_port}"
+
+    @property
+    def prometheus_config(self) -> Path:
+        return self.root / "deploy" / "prometheus" / "prometheus.yml"
+
+    @property
+    def alertmanager_config(self) -> Path:
+        return self.root / "deploy" / "alertmanager" / "alertmanager.yml"
+
+
+@dataclass(frozen=True)
+class Part:
+    """One process of the local shop and how to tell that it is healthy."""
+
+    name: str
+    team: str
+    command: tuple[str, ...]
+    ports: tuple[int, ...]
+    urls: tuple[str, ...]
+    ready_url: str | None
+    env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_kafka(self) -> bool:
+        return self.name == KAFKA
+
+
+def env_prefix(service: str) -> str:
+    """The settings prefix of a service: ``orders`` -> ``ORDERS``."""
+    return service.upper().replace("-", "_")
+
+
+def service_part(layout: StackLayout, entry: ServiceEntry) -> Part:
+    spec, host, prefix = entry.spec, layout.host, env_prefix(entry.name)
+    http = f"http://{host}:{spec.http.port}"
+    ports = (spec.http.port,) if spec.grpc is None else (spec.grpc.port, spec.http.port)
+    urls = (http,) if spec.grpc is None else (http, f"grpc://{host}:{spec.grpc.port}")
+    env = {
+        f"{prefix}_KAFKA_BOOTSTRAP": layout.kafka_bootstrap,
+        f"{prefix}_DATABASE_PATH": str(layout.run_dir / "data" / f"{entry.name}.sqlite3"),
+        "HOMEFIELD_ENV": "local",
+    }
+    command = (str(layout.python), "-m", entry.name.replace("-", "_"))
+    return Part(entry.name, entry.team, command, ports, urls, f"{http}/readyz", env)
+
+
+def _binary(name: str) -> str:
+    return shutil.which(name) or f"/usr/bin/{name}"
+
+
+def platform_parts(layout: StackLayout, team: str) -> list[Part]:
+    """Kafka, the alert sink, and Alertmanager and Prometheus when their configs exist."""
+    host, run = layout.host, layout.run_dir
+    parts = [
+        Part(
+            KAFKA,
+            team,
+            (),
+            (layout.kafka_port, layout.controller_port),
+            (f"kafka://{layout.kafka_bootstrap}",),
+            None,
+        )
+    ]
+    sink = f"http://{host}:{layout.sink_port}"
+    homefield = str(layout.python.parent / "homefield")
+    sink_args = ("--host", host, "--port", str(layout.sink_port), "--dir", str(run / "alerts"))
+    sink_command = (homefield, "alert-sink", *sink_args)
+    sink_part = Part(
+        ALERT_SINK, team, sink_command, (layout.sink_port,), (f"{sink}/alerts",), f"{sink}/healthz"
+    )
+    parts.append(sink_part)
+    if layout.alertmanager_config.is_file():
+        parts.append(_alertmanager(layout, team))
+    if layout.prometheus_config.is_file():
+        parts.append(_prometheus(layout, team))
+    return parts
+
+
+def _alertmanager(layout: StackLayout, team: str) -> Part:
+    url = f"http://{layout.host}:{layout.alertmanager_port}"
+    command = (
+        _binary("prometheus-alertmanager"),
+        f"--config.file={layout.alertmanager_config}",
+        f"--storage.path={layout.run_dir / 'alertmanager'}",
+        f"--web.listen-address={layout.host}:{layout.alertmanager_port}",
+        "--cluster.listen-address=",
+    )
+    return Part(ALERTMANAGER, team, command, (layout.alertmanager_port,), (url,), f"{url}/-/ready")
+
+
+def _prometheus(layout: StackLayout, team: str) -> Part:
+    url = f"http://{layout.host}:{layout.prometheus_port}"
+    command = (
+        _binary("prometheus"),
+        f"--config.file={layout.prometheus_config}",
+        f"--storage.tsdb.path={layout.run_dir / 'prometheus'}",
+        f"--web.listen-address={layout.host}:{layout.prometheus_port}",
+        "--web.enable-lifecycle",
+    )
+    return Part(PROMETHEUS, team, command, (layout.prometheus_port,), (url,), f"{url}/-/ready")
+
+
+def plan_parts(layout: StackLayout, catalog: Catalog) -> list[Part]:
+    """Every part in start order: Kafka, the services, the alert sink, Alertmanager, Prometheus."""
+    platform_team = load_owners(catalog.root / "OWNERS", catalog.teams).team
+    platform = platform_parts(layout, platform_team)
+    services = [service_part(layout, entry) for entry in catalog.services.values()]
+    return [platform[0], *services, *platform[1:]]

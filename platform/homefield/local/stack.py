@@ -1,0 +1,174 @@
+"""Start, watch and stop the parts of the local shop, with pid files and logs under .run/."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from homefield.catalog import Catalog
+from homefield.local import processes
+from homefield.local.admin import broker_ready, catalog_topics, create_topics, run_blocking
+from homefield.local.health import http_ok, port_in_use
+from homefield.local.kafka import KafkaError, KafkaSettings, LocalKafka, require_kafka_libs
+from homefield.local.logtail import tail
+from homefield.local.parts import Part, StackLayout, plan_parts
+
+Echo = Callable[[str], None]
+SERVICE_STOP_SECONDS = 10.0
+KAFKA_STOP_SECONDS = 30.0
+
+
+class StackError(Exception):
+    """A part of the local shop could not be started or did not become healthy."""
+
+
+@dataclass(frozen=True)
+class PartState:
+    """What `homefield status` shows for one part."""
+
+    part: Part
+    pid: int | None
+    healthy: bool
+
+    @property
+    def state(self) -> str:
+        if self.healthy:
+            return "up"
+        return "starting" if self.pid is not None else "down"
+
+
+class LocalStack:
+    """The local shop of one checkout: Kafka, every service, the alert sink and monitoring."""
+
+    def __init__(self, layout: StackLayout, catalog: Catalog, echo: Echo) -> None:
+        self.layout = layout
+        self.parts = plan_parts(layout, catalog)
+        self.catalog = catalog
+        self.echo = echo
+
+    def part(self, name: str) -> Part:
+        for part in self.parts:
+            if part.name == name:
+                return part
+        known = ", ".join(part.name for part in self.parts)
+        raise StackError(f"no part named {name!r}; the parts are: {known}")
+
+    def kafka(self) -> LocalKafka:
+        settings = KafkaSettings(
+            data_dir=self.layout.run_dir / "kafka",
+            libs=require_kafka_libs(self.layout.root),
+            port=self.layout.kafka_port,
+            controller_port=self.layout.controller_port,
+            host=self.layout.host,
+        )
+        return LocalKafka(
+            settings, log_path=self.layout.log_path("kafka"), pid_path=self.layout.pid_path("kafka")
+        )
+
+    def pid(self, part: Part) -> int | None:
+        return processes.running_pid(self.layout.pid_path(part.name))
+
+    def healthy(self, part: Part) -> bool:
+        if part.is_kafka:
+            return broker_ready(self.layout.kafka_bootstrap)
+        return part.ready_url is not None and http_ok(part.ready_url)
+
+    def states(self) -> list[PartState]:
+        return [PartState(part, self.pid(part), self.healthy(part)) for part in self.parts]
+
+    def start(self, part: Part) -> int:
+        """Start ``part`` unless it runs; return its pid."""
+        running = self.pid(part)
+        if running is not None:
+            self.echo(f"{part.name}: already running (pid {running})")
+            return running
+        busy = [port for port in part.ports if port_in_use(self.layout.host, port)]
+        if busy:
+            ports = ", ".join(str(port) for port in busy)
+            raise StackError(
+                f"{part.name}: port {ports} is taken by a process `homefield up` did not start"
+            )
+        try:
+            pid = self.kafka().start() if part.is_kafka else self._spawn(part)
+        except (KafkaError, OSError) as exc:
+            raise StackError(f"{part.name}: {exc}") from None
+        self.echo(f"{part.name}: started (pid {pid})")
+        return pid
+
+    def _spawn(self, part: Part) -> int:
+        (self.layout.run_dir / "data").mkdir(parents=True, exist_ok=True)
+        return processes.spawn(
+            part.command,
+            cwd=self.layout.root,
+            log_path=self.layout.log_path(part.name),
+            pid_path=self.layout.pid_path(part.name),
+            env=part.env,
+        )
+
+    def wait_healthy(self, parts: Sequence[Part], timeout: float) -> None:
+        """Block until every part is healthy; StackError with each failed part's log end."""
+        pending, failures = list(parts), []
+        deadline = time.monotonic() + timeout
+        while pending:
+            for part in list(pending):
+                if self.healthy(part):
+                    pending.remove(part)
+                    self.echo(f"{part.name}: healthy")
+                elif self.pid(part) is None:
+                    pending.remove(part)
+                    failures.append(self._failure(part, "exited before it became healthy"))
+            if pending and time.monotonic() >= deadline:
+                failures += [
+                    self._failure(part, f"not healthy after {timeout:g}s") for part in pending
+                ]
+                pending = []
+            if pending:
+                time.sleep(0.25)
+        if failures:
+            raise StackError("\n".join(failures))
+
+    def _failure(self, part: Part, what: str) -> str:
+        log = self.layout.log_path(part.name)
+        return f"{part.name} {what}; end of {log}:\n{tail(log, 10)}"
+
+    def create_topics(self) -> None:
+        wanted = catalog_topics(self.catalog)
+        created = run_blocking(lambda: create_topics(self.layout.kafka_bootstrap, wanted))
+        self.echo(f"topics: {len(wanted)} declared, {len(created)} created")
+
+    def up(self, timeout: float) -> list[PartState]:
+        """Start what is not running (Kafka and its topics first) and wait until all is healthy."""
+        kafka, others = self.parts[0], self.parts[1:]
+        self.start(kafka)
+        self.wait_healthy([kafka], timeout)
+        self.create_topics()
+        for part in others:
+            self.start(part)
+        self.wait_healthy(others, timeout)
+        return self.states()
+
+    def stop(self, part: Part) -> None:
+        seconds = KAFKA_STOP_SECONDS if part.is_kafka else SERVICE_STOP_SECONDS
+        if processes.stop(self.layout.pid_path(part.name), timeout=seconds):
+            self.echo(f"{part.name}: killed after {seconds:g}s")
+
+    def down(self) -> list[str]:
+        """Stop every part, services first and Kafka last; return the ports still listening."""
+        kafka, others = self.parts[0], self.parts[1:]
+        running = [part for part in [*others, kafka] if self.pid(part) is not None]
+        for part in running:
+            pid = self.pid(part)
+            if pid is not None and not part.is_kafka:
+                processes.signal_stop(pid)
+        for part in running:
+            self.stop(part)
+            self.echo(f"{part.name}: stopped")
+        for part in self.parts:
+            self.layout.pid_path(part.name).unlink(missing_ok=True)
+        return [
+            f"{part.name}:{port}"
+            for part in self.parts
+            for port in part.ports
+            if port_in_use(self.layout.host, port)
+        ]
