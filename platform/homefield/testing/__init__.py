@@ -1,0 +1,1 @@
+"""pytest plugins for the shop's tests (see :mod:`homefield.testing.kafka`)."""
