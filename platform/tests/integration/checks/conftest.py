@@ -10,9 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
-
 from homefield.cli import app
+from typer.testing import CliRunner
 
 STAFF = {
     "platform": ["pat", "quinn", "rosa"],
@@ -132,8 +131,15 @@ class ScratchRepo:
     def commit(self, person: str, message: str = "change") -> str:
         self.git("add", "-A")
         self.git(
-            "-c", f"user.name={person.title()}", "-c", f"user.email={person}@shop.test",
-            "commit", "-q", "--allow-empty", "-m", message,
+            "-c",
+            f"user.name={person.title()}",
+            "-c",
+            f"user.email={person}@shop.test",
+            "commit",
+            "-q",
+            "--allow-empty",
+            "-m",
+            message,
         )
         return self.git("rev-parse", "HEAD")
 

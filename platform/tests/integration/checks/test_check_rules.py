@@ -98,7 +98,11 @@ def test_buf_lint_blocks_a_badly_named_message(scratch, homefield):
 
 
 def test_a_compatible_proto_addition_passes_lint_and_breaking(scratch, homefield):
-    scratch.append(PROTO, "\n// RefundRequest asks for a refund.\nmessage RefundRequest {\n  string order_id = 1;\n}\n")
+    scratch.append(
+        PROTO,
+        "\n// RefundRequest asks for a refund.\n"
+        "message RefundRequest {\n  string order_id = 1;\n}\n",
+    )
     scratch.commit("alice")
     result = homefield.check()
     assert result.report["findings"] == []
@@ -106,7 +110,9 @@ def test_a_compatible_proto_addition_passes_lint_and_breaking(scratch, homefield
 
 
 def test_breaking_proto_change_blocks_until_a_bar_raiser_approves(scratch, homefield):
-    scratch.write(PROTO, (scratch.root / PROTO).read_text().replace("int32 quantity", "string quantity"))
+    scratch.write(
+        PROTO, (scratch.root / PROTO).read_text().replace("int32 quantity", "string quantity")
+    )
     scratch.commit("alice")
     blocked = homefield.check()
     assert {"protos.breaking", "bar-raiser.required"} <= blocked.rules()
