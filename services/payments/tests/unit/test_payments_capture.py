@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from homefield.runtime.db import Database
+from payments.adapters import ledger
+from payments.adapters.ledger import SCHEMA
+from payments.domain.model import Captured, ChargeResult, InvalidEvent, PaymentStatus
+from payments.handlers import HANDLERS, capture_payment
+from shop.orders.v1.events_pb2 import OrderReserved
+from shop.payments.v1.events_pb2 import PaymentCaptured, PaymentDeclined
+
+
+class FakeCardGateway:
+    """Captures every charge and remembers each one it was asked for."""
+
+    def __init__(self) -> None:
+        self.charges: list[tuple[str, int, str]] = []
+
+    def charge(self, *, token: str, amount_cents: int, idempotency_key: str) -> ChargeResult:
+        self.charges.append((token, amount_cents, idempotency_key))
+        return Captured(charge_id=f"ch_fake_{len(self.charges)}")
+
+
+@pytest.fixture
+def db() -> Iterator[Database]:
+    database = Database(Path(":memory:"), topic="payments.v1", schema=SCHEMA)
+    database.open()
+    yield database
+    database.close()
+
+
+def reserved(order_id: str = "o-1", token: str = "tok_visa", total: int = 2599) -> OrderReserved:
+    return OrderReserved(
+        order_id=order_id, customer_id="c-1", total_cents=total, payment_token=token
+    )
+
+
+def deliver(db: Database, event: OrderReserved, gateway: FakeCardGateway | None = None) -> None:
+    with db.transaction() as tx:
+        capture_payment(event, tx, gateway=gateway)
+
+
+def outbox(db: Database) -> list[tuple[str, bytes]]:
+    rows = db.conn.execute("SELECT ce_type, payload FROM outbox ORDER BY id").fetchall()
+    return [(str(t), bytes(p)) for t, p in rows]
+
+
+def test_visa_token_captures_the_order_total_and_announces_it(db: Database) -> None:
+    deliver(db, reserved())
+
+    [(ce_type, payload)] = outbox(db)
+    assert ce_type == "shop.payments.v1.PaymentCaptured"
+    event = PaymentCaptured.FromString(payload)
+    assert (event.order_id, event.amount_cents) == ("o-1", 2599)
+    payment = ledger.get_payment(db.conn, "o-1")
+    assert payment is not None
+    assert (payment.status, payment.capture_count) == (PaymentStatus.CAPTURED, 1)
+    assert payment.payment_id == event.payment_id
+
+
+def test_declined_token_is_declined_as_card_declined_without_a_charge(db: Database) -> None:
+    deliver(db, reserved(token="tok_chargeDeclined"))
+
+    [(ce_type, payload)] = outbox(db)
+    assert ce_type == "shop.payments.v1.PaymentDeclined"
+    assert PaymentDeclined.FromString(payload).reason == "card_declined"
+    payment = ledger.get_payment(db.conn, "o-1")
+    assert payment is not None
+    assert payment.status == PaymentStatus.DECLINED
+    assert (payment.decline_reason, payment.capture_count) == ("card_declined", 0)
+
+
+def test_unknown_token_is_declined_as_invalid_token(db: Database) -> None:
+    deliver(db, reserved(token="tok_madeUp"))
+
+    [(_, payload)] = outbox(db)
+    assert PaymentDeclined.FromString(payload).reason == "invalid_token"
+
+
+def test_duplicate_order_reserved_charges_the_card_once(db: Database) -> None:
+    gateway = FakeCardGateway()
+
+    deliver(db, reserved(), gateway)
+    deliver(db, reserved(), gateway)
+
+    assert len(gateway.charges) == 1
+    assert [t for t, _ in outbox(db)] == ["shop.payments.v1.PaymentCaptured"]
+
+
+def test_capture_count_never_exceeds_one_whatever_is_redelivered(db: Database) -> None:
+    for token in ["tok_visa", "tok_visa", "tok_chargeDeclined", "tok_visa", "tok_bogus"]:
+        deliver(db, reserved(token=token))
+
+    payment = ledger.get_payment(db.conn, "o-1")
+    assert payment is not None
+    assert (payment.status, payment.capture_count) == (PaymentStatus.CAPTURED, 1)
+    assert len(outbox(db)) == 1
+
+
+def test_each_order_is_charged_under_its_own_idempotency_key(db: Database) -> None:
+    gateway = FakeCardGateway()
+
+    deliver(db, reserved("o-1"), gateway)
+    deliver(db, reserved("o-2", total=500), gateway)
+
+    assert gateway.charges == [("tok_visa", 2599, "o-1"), ("tok_visa", 500, "o-2")]
+
+
+def test_event_without_order_id_is_refused_and_leaves_no_trace(db: Database) -> None:
+    with pytest.raises(InvalidEvent, match="order_id"):
+        deliver(db, reserved(order_id=""))
+
+    assert outbox(db) == []
+    assert db.conn.execute("SELECT COUNT(*) FROM payments").fetchone()[0] == 0
+
+
+def test_order_reserved_is_handled_by_capture_payment() -> None:
+    assert HANDLERS[OrderReserved].__name__ == "capture_payment"
