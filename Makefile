@@ -28,6 +28,9 @@ logs: setup ## last lines of every part's log; PART=orders for one, FOLLOW=1 to 
 protos: setup ## regenerate protos/gen from protos/shop
 	@$(HF) protos
 
+render: setup ## regenerate deploy/ from service.yaml, slo.yaml and teams.yaml
+	@$(HF) render
+
 lint: setup ## ruff and mypy strict on platform/ and services/
 	@.venv/bin/ruff check platform services tests loadtests
 	@.venv/bin/ruff format --check platform services tests loadtests

@@ -7,6 +7,7 @@ import typer
 from homefield.catalog import CatalogError, find_repo_root
 from homefield.checks.cli import register as register_checks
 from homefield.local.cli import register as register_local
+from homefield.slo.cli import register as register_render
 
 app = typer.Typer(
     help="Homefield platform tools: local run, ownership checks, rendering and code generation.",
@@ -16,6 +17,7 @@ app = typer.Typer(
 
 register_checks(app)
 register_local(app)
+register_render(app)
 
 
 @app.command()

@@ -1,0 +1,1 @@
+"""Service descriptors to deployable artefacts: kustomize trees, compose, the Dockerfile."""

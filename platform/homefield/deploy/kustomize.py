@@ -1,0 +1,109 @@
+"""Kustomize trees per service: base plus dev and prod overlays."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homefield.catalog import Catalog, ServiceEntry
+from homefield.deploy import monitoring, workload
+from homefield.deploy.env import (
+    K8S_KAFKA_BOOTSTRAP,
+    K8S_OTLP_ENDPOINT,
+    NAMESPACE,
+    callers,
+    service_env,
+)
+from homefield.render.text import yaml_text
+
+KUSTOMIZE = {"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization"}
+OVERLAYS = {
+    "dev": {
+        "replicas": 1,
+        "max_replicas": 2,
+        "resources": {
+            "requests": {"cpu": "50m", "memory": "64Mi"},
+            "limits": {"cpu": "250m", "memory": "128Mi"},
+        },
+        "min_available": 0,
+    },
+    "prod": {
+        "replicas": 3,
+        "max_replicas": 10,
+        "resources": {
+            "requests": {"cpu": "250m", "memory": "256Mi"},
+            "limits": {"cpu": "1", "memory": "512Mi"},
+        },
+        "min_available": 2,
+    },
+}
+
+
+def _k8s_host(name: str) -> str:
+    return f"{name}.{NAMESPACE}.svc"
+
+
+def base_manifests(catalog: Catalog, entry: ServiceEntry, groups: list[Any]) -> dict[str, str]:
+    """File name -> YAML text of the base of one service."""
+    env = service_env(
+        catalog, entry, kafka=K8S_KAFKA_BOOTSTRAP, host_of=_k8s_host, otlp=K8S_OTLP_ENDPOINT
+    )
+    files = {
+        "configmap.yaml": yaml_text(workload.config_map(entry, env)),
+        "deployment.yaml": yaml_text(workload.deployment(entry)),
+        "service.yaml": yaml_text(workload.service(entry)),
+        "hpa.yaml": yaml_text(workload.autoscaler(entry)),
+        "pdb.yaml": yaml_text(workload.disruption_budget(entry)),
+        "networkpolicy.yaml": yaml_text(monitoring.network_policy(entry, callers(catalog, entry))),
+        "servicemonitor.yaml": yaml_text(monitoring.service_monitor(entry)),
+        "prometheusrule.yaml": yaml_text(
+            monitoring.prometheus_rule(f"{entry.name}-slo", {"team": entry.team}, groups)
+        ),
+    }
+    topics = monitoring.kafka_topics(entry)
+    if topics:
+        files["kafkatopics.yaml"] = yaml_text(*topics)
+    kustomization = {**KUSTOMIZE, "namespace": NAMESPACE, "resources": sorted(files)}
+    return {"kustomization.yaml": yaml_text(kustomization), **files}
+
+
+def _patch(api: str, kind: str, name: str, spec: dict[str, Any]) -> str:
+    return yaml_text({"apiVersion": api, "kind": kind, "metadata": {"name": name}, "spec": spec})
+
+
+def overlay_manifests(entry: ServiceEntry, overlay: str) -> dict[str, str]:
+    """File name -> YAML text of one overlay: replicas, resources, autoscaling, PDB."""
+    shape: dict[str, Any] = OVERLAYS[overlay]
+    container = {"name": entry.name, "resources": shape["resources"]}
+    pod = {"template": {"spec": {"containers": [container]}}}
+    files = {
+        "deployment-patch.yaml": _patch(
+            "apps/v1", "Deployment", entry.name, {"replicas": shape["replicas"], **pod}
+        ),
+        "hpa-patch.yaml": _patch(
+            "autoscaling/v2",
+            "HorizontalPodAutoscaler",
+            entry.name,
+            {"minReplicas": shape["replicas"], "maxReplicas": shape["max_replicas"]},
+        ),
+    }
+    if shape["min_available"]:
+        budget = {"maxUnavailable": None, "minAvailable": shape["min_available"]}
+        files["pdb-patch.yaml"] = _patch("policy/v1", "PodDisruptionBudget", entry.name, budget)
+    kustomization = {
+        **KUSTOMIZE,
+        "resources": ["../../base"],
+        "patches": [{"path": name} for name in sorted(files)],
+    }
+    return {"kustomization.yaml": yaml_text(kustomization), **files}
+
+
+def service_tree(catalog: Catalog, entry: ServiceEntry, groups: list[Any]) -> dict[str, str]:
+    """Repository path -> text for deploy/k8s/services/<svc>/."""
+    root = f"deploy/k8s/services/{entry.name}"
+    tree = {
+        f"{root}/base/{name}": text for name, text in base_manifests(catalog, entry, groups).items()
+    }
+    for overlay in sorted(OVERLAYS):
+        for name, text in overlay_manifests(entry, overlay).items():
+            tree[f"{root}/overlays/{overlay}/{name}"] = text
+    return tree

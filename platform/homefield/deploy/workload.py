@@ -1,0 +1,138 @@
+"""The core Kubernetes objects of one service: Deployment, Service, HPA, PDB and ConfigMap."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homefield.catalog import ServiceEntry
+from homefield.deploy.env import RUN_AS_USER, image, labels, selector_labels
+
+Manifest = dict[str, Any]
+BASE_RESOURCES = {
+    "requests": {"cpu": "100m", "memory": "128Mi"},
+    "limits": {"cpu": "500m", "memory": "256Mi"},
+}
+
+
+def _metadata(entry: ServiceEntry, name: str = "") -> dict[str, Any]:
+    return {"name": name or entry.name, "labels": labels(entry)}
+
+
+def config_name(entry: ServiceEntry) -> str:
+    return f"{entry.name}-config"
+
+
+def config_map(entry: ServiceEntry, env: dict[str, str]) -> Manifest:
+    return {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": _metadata(entry, config_name(entry)),
+        "data": dict(sorted(env.items())),
+    }
+
+
+def _ports(entry: ServiceEntry) -> list[dict[str, Any]]:
+    ports = []
+    if entry.spec.grpc:
+        ports.append({"name": "grpc", "containerPort": entry.spec.grpc.port, "protocol": "TCP"})
+    ports.append({"name": "http", "containerPort": entry.spec.http.port, "protocol": "TCP"})
+    return ports
+
+
+def _probe(path: str, period: int, initial_delay: int) -> dict[str, Any]:
+    return {
+        "httpGet": {"path": path, "port": "http"},
+        "initialDelaySeconds": initial_delay,
+        "periodSeconds": period,
+        "failureThreshold": 3,
+    }
+
+
+def _container(entry: ServiceEntry) -> dict[str, Any]:
+    return {
+        "name": entry.name,
+        "image": image(entry.name),
+        "imagePullPolicy": "IfNotPresent",
+        "ports": _ports(entry),
+        "envFrom": [{"configMapRef": {"name": config_name(entry)}}],
+        "readinessProbe": _probe("/readyz", 5, 2),
+        "livenessProbe": _probe("/healthz", 10, 10),
+        "resources": BASE_RESOURCES,
+        "securityContext": {
+            "allowPrivilegeEscalation": False,
+            "readOnlyRootFilesystem": True,
+            "capabilities": {"drop": ["ALL"]},
+        },
+        "volumeMounts": [
+            {"name": "data", "mountPath": "/data"},
+            {"name": "tmp", "mountPath": "/tmp"},
+        ],
+    }
+
+
+def _pod_security() -> dict[str, Any]:
+    return {
+        "runAsNonRoot": True,
+        "runAsUser": RUN_AS_USER,
+        "runAsGroup": RUN_AS_USER,
+        "fsGroup": RUN_AS_USER,
+        "seccompProfile": {"type": "RuntimeDefault"},
+    }
+
+
+def deployment(entry: ServiceEntry) -> Manifest:
+    pod_spec = {
+        "automountServiceAccountToken": False,
+        "securityContext": _pod_security(),
+        "terminationGracePeriodSeconds": 30,
+        "containers": [_container(entry)],
+        "volumes": [{"name": "data", "emptyDir": {}}, {"name": "tmp", "emptyDir": {}}],
+    }
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": _metadata(entry),
+        "spec": {
+            "replicas": 2,
+            "revisionHistoryLimit": 5,
+            "selector": {"matchLabels": selector_labels(entry.name)},
+            "template": {"metadata": {"labels": labels(entry)}, "spec": pod_spec},
+        },
+    }
+
+
+def service(entry: ServiceEntry) -> Manifest:
+    ports = [
+        {"name": port["name"], "port": port["containerPort"], "targetPort": port["name"]}
+        for port in _ports(entry)
+    ]
+    return {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": _metadata(entry),
+        "spec": {"type": "ClusterIP", "selector": selector_labels(entry.name), "ports": ports},
+    }
+
+
+def autoscaler(entry: ServiceEntry) -> Manifest:
+    cpu = {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 70}}
+    return {
+        "apiVersion": "autoscaling/v2",
+        "kind": "HorizontalPodAutoscaler",
+        "metadata": _metadata(entry),
+        "spec": {
+            "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": entry.name},
+            "minReplicas": 2,
+            "maxReplicas": 6,
+            "metrics": [{"type": "Resource", "resource": cpu}],
+        },
+    }
+
+
+def disruption_budget(entry: ServiceEntry) -> Manifest:
+    return {
+        "apiVersion": "policy/v1",
+        "kind": "PodDisruptionBudget",
+        "metadata": _metadata(entry),
+        "spec": {"maxUnavailable": 1, "selector": {"matchLabels": selector_labels(entry.name)}},
+    }

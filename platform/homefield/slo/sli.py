@@ -1,0 +1,101 @@
+"""The PromQL behind each SLI kind of docs/METRICS.md: bad events over all events in a window."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from homefield.catalog.slo import (
+    ConsumerLag,
+    EventAvailability,
+    GrpcAvailability,
+    GrpcLatency,
+    HttpAvailability,
+    HttpLatency,
+)
+
+Sli = (
+    GrpcAvailability
+    | GrpcLatency
+    | HttpAvailability
+    | HttpLatency
+    | ConsumerLag
+    | EventAvailability
+)
+
+# gRPC codes that mean the caller erred; they do not spend the error budget.
+GRPC_GOOD_CODES = "OK|INVALID_ARGUMENT|NOT_FOUND|ALREADY_EXISTS|FAILED_PRECONDITION"
+
+
+@dataclass(frozen=True)
+class Counters:
+    """Selectors for one SLI: ``bad`` and ``total``, or ``good`` when it is 1 - good/total."""
+
+    total: str
+    bad: str = ""
+    good: str = ""
+    total_adds_bad: bool = False
+
+
+def _selector(metric: str, labels: dict[str, str], extra: str = "") -> str:
+    parts = [f'{key}="{value}"' for key, value in labels.items()]
+    if extra:
+        parts.append(extra)
+    return f"{metric}{{{','.join(parts)}}}"
+
+
+def _le(seconds: float) -> str:
+    # prometheus_client writes a bucket bound as Python's repr of the float: 0.25, 1.0, 30.0.
+    return repr(float(seconds))
+
+
+def counters(service: str, sli: Sli) -> Counters:
+    """The counter selectors behind ``sli`` for ``service``."""
+    base = {"service": service}
+    if isinstance(sli, GrpcAvailability):
+        labels = {**base, "grpc_method": sli.method}
+        return Counters(
+            total=_selector("grpc_server_handled_total", labels),
+            bad=_selector("grpc_server_handled_total", labels, f'grpc_code!~"{GRPC_GOOD_CODES}"'),
+        )
+    if isinstance(sli, HttpAvailability):
+        labels = {**base, "route": sli.route, "method": sli.method}
+        return Counters(
+            total=_selector("http_server_requests_total", labels),
+            bad=_selector("http_server_requests_total", labels, 'status_code=~"5.."'),
+        )
+    if isinstance(sli, EventAvailability):
+        labels = {**base, "handler": sli.handler}
+        return Counters(
+            total=_selector("kafka_consumed_messages_total", labels, 'outcome="handled"'),
+            bad=_selector("kafka_consume_errors_total", labels),
+            total_adds_bad=True,
+        )
+    return _histogram_counters(service, sli)
+
+
+def _histogram_counters(service: str, sli: GrpcLatency | HttpLatency | ConsumerLag) -> Counters:
+    if isinstance(sli, GrpcLatency):
+        metric, threshold = "grpc_server_handling_seconds", sli.threshold_ms / 1000
+        labels = {"service": service, "grpc_method": sli.method}
+    elif isinstance(sli, HttpLatency):
+        metric, threshold = "http_server_request_duration_seconds", sli.threshold_ms / 1000
+        labels = {"service": service, "route": sli.route, "method": sli.method}
+    else:
+        metric, threshold = "kafka_event_age_seconds", sli.max_lag_seconds
+        labels = {"service": service, "topic": sli.topic}
+    return Counters(
+        total=_selector(f"{metric}_count", labels),
+        good=_selector(f"{metric}_bucket", {**labels, "le": _le(threshold)}),
+    )
+
+
+def error_ratio(service: str, sli: Sli, window: str) -> str:
+    """PromQL for the share of bad events of ``sli`` over ``window``; 0 when none were bad."""
+    found = counters(service, sli)
+    total = f"sum(rate({found.total}[{window}]))"
+    if found.good:
+        return f"1 - sum(rate({found.good}[{window}])) / {total}"
+    bad = f"(sum(rate({found.bad}[{window}])) or vector(0))"
+    if found.total_adds_bad:
+        return f"{bad} / ({bad} + {total})"
+    return f"{bad} / {total}"

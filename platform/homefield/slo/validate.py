@@ -1,0 +1,35 @@
+"""Cross-checks between a service's slo.yaml and its service.yaml, with file and line."""
+
+from __future__ import annotations
+
+from homefield.catalog import ServiceEntry
+from homefield.catalog.slo import ConsumerLag, GrpcAvailability, GrpcLatency
+from homefield.catalog.yamlfile import load_yaml
+
+
+def _problem(entry: ServiceEntry, index: int) -> tuple[str, str] | None:
+    sli = entry.slos.slos[index].sli
+    if isinstance(sli, GrpcAvailability | GrpcLatency) and entry.spec.grpc is None:
+        return "kind", f"{sli.kind} needs a grpc server, but service.yaml declares none"
+    if isinstance(sli, ConsumerLag) and sli.topic not in entry.spec.consumes:
+        return "topic", f"{sli.topic!r} is not in service.yaml consumes"
+    return None
+
+
+def check_slos_against_service(entry: ServiceEntry) -> None:
+    """Raise a CatalogError (slo.yaml, line, field) for an SLO the service cannot measure."""
+    for index in range(len(entry.slos.slos)):
+        problem = _problem(entry, index)
+        if problem is not None:
+            field, reason = problem
+            doc = load_yaml(entry.directory / "slo.yaml")
+            raise doc.error(("slos", index, "sli", field), reason)
+
+
+def check_runbook_ref(entry: ServiceEntry) -> None:
+    """A runbook reference must be a file in the service directory, optionally with an anchor."""
+    for index, slo in enumerate(entry.slos.slos):
+        path = slo.runbook_ref.partition("#")[0]
+        if not path or path.startswith(("/", "..")) or "://" in path:
+            doc = load_yaml(entry.directory / "slo.yaml")
+            raise doc.error(("slos", index, "runbook"), "must look like RUNBOOK.md#section")
