@@ -21,6 +21,8 @@ from homefield.runtime.tracing import context_from_metadata
 
 log = logging.getLogger("homefield.grpc")
 
+_RETRYABLE = (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
+
 Unary = Callable[[Any, grpc.aio.ServicerContext[Any, Any]], Awaitable[Any]]
 
 
@@ -84,6 +86,11 @@ class ServerInterceptor(grpc.aio.ServerInterceptor):
                 except InjectedFault as exc:
                     code = grpc.StatusCode.UNAVAILABLE
                     await context.abort(code, str(exc))
+                except grpc.aio.AioRpcError as exc:  # a dependency failed: retryable or not
+                    retryable = exc.code() in _RETRYABLE
+                    code = grpc.StatusCode.UNAVAILABLE if retryable else grpc.StatusCode.INTERNAL
+                    log.warning("dependency call failed", extra={"code": exc.code().name})
+                    await context.abort(code, f"dependency failed: {exc.code().name}")
                 except grpc.aio.AbortError:
                     code = context.code() or grpc.StatusCode.UNKNOWN
                     raise

@@ -29,16 +29,19 @@ async def serve(app: ServiceApp) -> None:
         await app.stop()
 
 
+async def _build_and_serve(build: Callable[[], ServiceApp]) -> None:
+    # grpc.aio servers and channels bind to the running loop, so build inside it.
+    await serve(build())
+
+
 def run_service(name: str, build: Callable[[], ServiceApp]) -> None:
     """Build and serve one service; configuration errors exit 2 with a one-line message."""
     configure_logging(name)
     try:
-        app = build()
+        asyncio.run(_build_and_serve(build))
     except (SettingsError, CatalogError) as exc:
         sys.stderr.write(f"{name}: {exc}\n")
         raise SystemExit(2) from None
-    try:
-        asyncio.run(serve(app))
     except RuntimeError as exc:
         log.exception("service failed: %s", exc)
         raise SystemExit(1) from None

@@ -1,0 +1,78 @@
+"""Run services in-process for integration tests, on ephemeral ports with isolated topics."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+
+from homefield.catalog import Catalog
+from homefield.runtime.service import ServiceApp
+
+
+def unique_prefix() -> str:
+    """A topic and consumer-group prefix no other test uses."""
+    return f"t{uuid.uuid4().hex[:10]}."
+
+
+async def create_topics(bootstrap: str, prefix: str, catalog: Catalog | None = None) -> None:
+    """Create every catalog topic (DLQs included) under ``prefix``."""
+    topics = (catalog or Catalog.load()).topics()
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        await admin.create_topics(
+            [NewTopic(prefix + name, parts, 1) for name, parts in topics.items()]
+        )
+    except TopicAlreadyExistsError:
+        pass
+    finally:
+        await admin.close()
+
+
+def service_env(service: str, *, bootstrap: str, prefix: str, data_dir: Path) -> dict[str, str]:
+    """Settings for one service as environment variables (for subprocess tests)."""
+    upper = service.upper()
+    return {
+        f"{upper}_KAFKA_BOOTSTRAP": bootstrap,
+        f"{upper}_TOPIC_PREFIX": prefix,
+        f"{upper}_DATABASE_PATH": str(data_dir / f"{service}.sqlite3"),
+        f"{upper}_GRPC_PORT": "0",
+        f"{upper}_HTTP_PORT": "0",
+    }
+
+
+@asynccontextmanager
+async def running(*apps: ServiceApp) -> AsyncIterator[tuple[ServiceApp, ...]]:
+    """Start ``apps`` in order and stop them in reverse order, whatever happens."""
+    started: list[ServiceApp] = []
+    try:
+        for app in apps:
+            await app.start()
+            started.append(app)
+        yield apps
+    finally:
+        for app in reversed(started):
+            await app.stop()
+
+
+async def eventually(
+    check: Callable[[], Any], *, timeout: float = 20.0, interval: float = 0.05
+) -> Any:
+    """Poll ``check`` (sync or async) until it returns a truthy value; fail after ``timeout``."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        result = check()
+        if asyncio.iscoroutine(result):
+            result = await result
+        if result:
+            return result
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s: {check}")
+        await asyncio.sleep(interval)
