@@ -1,0 +1,61 @@
+from pathlib import Path
+
+import pytest
+from homefield.local.alertsink import AlertSinkError, AlertStore, alert_records
+
+WEBHOOK = {
+    "version": "4",
+    "status": "firing",
+    "receiver": "payments-page",
+    "alerts": [
+        {
+            "status": "firing",
+            "labels": {"alertname": "PaymentsCaptureBurnRate", "team": "payments", "slo": "x"},
+            "annotations": {"runbook_url": "services/payments/RUNBOOK.md#capture"},
+            "startsAt": "2026-01-01T00:00:00Z",
+            "fingerprint": "abc",
+        }
+    ],
+}
+
+
+def test_each_alert_becomes_one_record_with_team_and_severity() -> None:
+    [record] = alert_records("payments", "page", WEBHOOK)
+    assert record["team"] == "payments"
+    assert record["severity"] == "page"
+    assert record["receiver"] == "payments-page"
+    assert record["alertname"] == "PaymentsCaptureBurnRate"
+    assert record["annotations"]["runbook_url"].endswith("#capture")
+
+
+def test_the_store_keeps_pages_apart_by_team(tmp_path: Path) -> None:
+    store = AlertStore(tmp_path / "alerts")
+    assert store.append("payments", "page", WEBHOOK) == 1
+    assert store.append("checkout", "ticket", WEBHOOK) == 1
+    assert store.append("payments", "ticket", WEBHOOK) == 1
+    assert [a["severity"] for a in store.read("payments")] == ["page", "ticket"]
+    assert [a["team"] for a in store.read()] == ["checkout", "payments", "payments"]
+    assert store.read("weblab") == []
+    assert (tmp_path / "alerts" / "payments.jsonl").read_text().count("\n") == 2
+
+
+@pytest.mark.parametrize(
+    ("team", "severity", "payload", "message"),
+    [
+        ("../etc", "page", WEBHOOK, "team '../etc' in the path is not a name"),
+        ("payments", "Page!", WEBHOOK, "severity 'Page!' in the path is not a name"),
+        ("payments", "page", [1, 2], "expected an Alertmanager webhook object"),
+        ("payments", "page", {"alerts": ["x"]}, r"alerts\[0\] is not an alert object"),
+    ],
+)
+def test_bad_webhooks_are_refused_with_the_reason(
+    tmp_path: Path, team: str, severity: str, payload: object, message: str
+) -> None:
+    with pytest.raises(AlertSinkError, match=message):
+        AlertStore(tmp_path).append(team, severity, payload)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_reading_a_bad_team_name_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(AlertSinkError, match="not a team name"):
+        AlertStore(tmp_path).read("../../etc/passwd")
