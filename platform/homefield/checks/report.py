@@ -94,26 +94,32 @@ def render_text(report: Report) -> str:
     override = _override_line(report)
     if override:
         lines += ["", f"!!! {override} !!!"]
-    lines += ["", "services:"]
-    for s in report.services:
-        tier = f"tier {s.tier}" if s.tier else "no tier"
-        lines.append(
-            f"  {s.name:<14} {s.contribution:<5} home team {s.home_team}, {tier}, {s.lines} lines"
-        )
-    if not report.services:
-        lines.append("  (none)")
-    lines += ["", "findings:"]
-    for f in report.findings:
-        where = " ".join(part for part in (f.service, f.path) if part)
-        lines.append(f"  {f.severity.upper():<5} {f.rule}  {where}".rstrip())
-        lines.append(f"        {f.message}")
-    if not report.findings:
-        lines.append("  (none)")
+    lines += ["", "services:", *(_text_services(report) or ["  (none)"])]
+    lines += ["", "findings:", *(_text_findings(report) or ["  (none)"])]
     lines += ["", "approvals:"]
     lines += [f"  given:   {a.person} ({a.team})" for a in report.given] or ["  given:   none"]
     lines += [f"  missing: {r.reason}" for r in report.missing]
     lines += ["", f"bar raiser: {_raiser_line(report)}"]
     return "\n".join(lines) + "\n"
+
+
+def _text_services(report: Report) -> list[str]:
+    lines: list[str] = []
+    for s in report.services:
+        tier = f"tier {s.tier}" if s.tier else "no tier"
+        lines.append(
+            f"  {s.name:<14} {s.contribution:<5} home team {s.home_team}, {tier}, {s.lines} lines"
+        )
+    return lines
+
+
+def _text_findings(report: Report) -> list[str]:
+    lines: list[str] = []
+    for f in report.findings:
+        where = " ".join(part for part in (f.service, f.path) if part)
+        lines.append(f"  {f.severity.upper():<5} {f.rule}  {where}".rstrip())
+        lines.append(f"        {f.message}")
+    return lines
 
 
 def render_markdown(report: Report) -> str:
