@@ -1,0 +1,23 @@
+"""The WebLab's composition root."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homefield.runtime import ServiceApp, load_settings
+from shop.experiments.v1.experiments_pb2_grpc import add_ExperimentServiceServicer_to_server
+
+from experiments.adapters.repository import SCHEMA
+from experiments.domain.definitions import load_experiments
+from experiments.entrypoints.grpc import ExperimentServicer
+from experiments.handlers import HANDLERS
+from experiments.settings import ExperimentsSettings
+
+
+def build(settings: ExperimentsSettings | None = None, **options: Any) -> ServiceApp:
+    settings = settings or load_settings(ExperimentsSettings)
+    app = ServiceApp("experiments", settings, schema=SCHEMA, **options)
+    definitions = load_experiments(app.catalog.root / settings.experiments_file)
+    app.consume(HANDLERS)
+    app.add_grpc(add_ExperimentServiceServicer_to_server, ExperimentServicer(app.db, definitions))
+    return app
