@@ -1,0 +1,5 @@
+from homefield.runtime import run_service
+
+from storefront.bootstrap import build
+
+run_service("storefront", build)

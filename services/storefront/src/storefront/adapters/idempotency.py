@@ -1,0 +1,90 @@
+"""Idempotency keys in storefront's own SQLite: recorded before orders is called, so concurrent
+duplicates and retries are recognised even while the first request is still in flight."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from homefield.runtime.db import Database, utc_now
+
+from storefront.domain.shipping import ShippingOffer
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+    key TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL,
+    order_id TEXT,
+    shipping_cents INTEGER,
+    free_shipping_threshold_cents INTEGER,
+    variant TEXT,
+    created_at TEXT NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class Claim:
+    fingerprint: str
+    order_id: str | None
+    offer: ShippingOffer | None
+
+
+class KeyReused(Exception):
+    """The key was first used with a different request body."""
+
+
+def find(conn: sqlite3.Connection, key: str) -> Claim | None:
+    row = conn.execute(
+        "SELECT fingerprint, order_id, shipping_cents, free_shipping_threshold_cents, variant"
+        " FROM idempotency_keys WHERE key = ?",
+        (key,),
+    ).fetchone()
+    if row is None:
+        return None
+    fingerprint, order_id, shipping, threshold, variant = row
+    offer = None if shipping is None else ShippingOffer(shipping, threshold, variant)
+    return Claim(fingerprint, order_id, offer)
+
+
+def check(claim: Claim | None, fingerprint: str) -> Claim | None:
+    if claim is not None and claim.fingerprint != fingerprint:
+        raise KeyReused
+    return claim
+
+
+def claim(db: Database, key: str, fingerprint: str) -> Claim:
+    """Record ``key`` for this body, or return what an earlier request with it recorded."""
+    with db.transaction() as tx:
+        existing = check(find(tx.conn, key), fingerprint)
+        if existing is not None:
+            return existing
+        tx.execute(
+            "INSERT INTO idempotency_keys (key, fingerprint, created_at) VALUES (?, ?, ?)",
+            (key, fingerprint, utc_now()),
+        )
+    return Claim(fingerprint, None, None)
+
+
+def remember_offer(db: Database, key: str, offer: ShippingOffer) -> ShippingOffer:
+    """Keep the first offer made under ``key`` and return it, so every retry sends orders
+    exactly the same request."""
+    with db.transaction() as tx:
+        tx.execute(
+            "UPDATE idempotency_keys SET shipping_cents = ?, free_shipping_threshold_cents = ?,"
+            " variant = ? WHERE key = ? AND shipping_cents IS NULL",
+            (offer.shipping_cents, offer.free_shipping_threshold_cents, offer.variant, key),
+        )
+        stored = find(tx.conn, key)
+    return offer if stored is None or stored.offer is None else stored.offer
+
+
+def record_order(db: Database, key: str, order_id: str) -> None:
+    with db.transaction() as tx:
+        tx.execute("UPDATE idempotency_keys SET order_id = ? WHERE key = ?", (order_id, key))
+
+
+def release(db: Database, key: str) -> None:
+    """Forget a key whose request created no order, so it can be used again."""
+    with db.transaction() as tx:
+        tx.execute("DELETE FROM idempotency_keys WHERE key = ? AND order_id IS NULL", (key,))

@@ -1,0 +1,34 @@
+"""Storefront's composition root: the public API on the runtime's HTTP app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homefield.runtime import ServiceApp, load_settings
+from shop.experiments.v1.experiments_pb2_grpc import ExperimentServiceStub
+from shop.inventory.v1.inventory_pb2_grpc import InventoryServiceStub
+from shop.orders.v1.orders_pb2_grpc import OrderServiceStub
+
+from storefront.adapters.idempotency import SCHEMA
+from storefront.adapters.upstream import Upstream
+from storefront.checkout import Storefront
+from storefront.entrypoints.http import mount_api
+from storefront.settings import StorefrontSettings
+
+
+def build(
+    settings: StorefrontSettings | None = None,
+    *,
+    upstream: Upstream | None = None,
+    **options: Any,
+) -> ServiceApp:
+    settings = settings or load_settings(StorefrontSettings)
+    app = ServiceApp("storefront", settings, schema=SCHEMA, **options)
+    upstream = upstream or Upstream(
+        orders=OrderServiceStub(app.channel("shop.orders.v1.OrderService")),
+        inventory=InventoryServiceStub(app.channel("shop.inventory.v1.InventoryService")),
+        experiments=ExperimentServiceStub(app.channel("shop.experiments.v1.ExperimentService")),
+        timeout_seconds=settings.upstream_timeout_seconds,
+    )
+    mount_api(app.http, Storefront(db=app.db, upstream=upstream, api_keys=settings.api_keys))
+    return app

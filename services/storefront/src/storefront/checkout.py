@@ -1,0 +1,71 @@
+"""Placing an order through the public API: idempotency, catalogue check, the live shipping
+experiment, then orders.PlaceOrder."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from homefield.runtime.db import Database
+
+from storefront.adapters import idempotency
+from storefront.adapters.upstream import Rejected, Upstream, UpstreamError
+from storefront.domain.orders import OrderRequest, subtotal_cents
+from storefront.domain.shipping import CONTROL_OFFER, EXPERIMENT, ShippingOffer, offer_for_variant
+
+log = logging.getLogger("storefront.checkout")
+
+
+@dataclass(frozen=True)
+class Storefront:
+    db: Database
+    upstream: Upstream
+    api_keys: tuple[str, ...]
+
+
+async def place_order(store: Storefront, *, request: OrderRequest, key: str) -> str:
+    """The id of the order this key created, creating it if this is the key's first use."""
+    fingerprint = request.fingerprint()
+    earlier = idempotency.check(idempotency.find(store.db.conn, key), fingerprint)
+    if earlier is not None and earlier.order_id is not None:
+        return earlier.order_id
+    prices = await _prices(store.upstream, request)
+    subtotal = subtotal_cents(request, prices)
+    claim = idempotency.claim(store.db, key, fingerprint)
+    if claim.order_id is not None:
+        return claim.order_id
+    offer = claim.offer or idempotency.remember_offer(
+        store.db, key, await shipping_offer(store.upstream, request.customer_id)
+    )
+    try:
+        order_id = await store.upstream.place_order(
+            request=request,
+            key=key,
+            shipping_cents=offer.charge_for(subtotal),
+            variant=offer.variant,
+        )
+    except Rejected:
+        idempotency.release(store.db, key)
+        raise
+    idempotency.record_order(store.db, key, order_id)
+    return order_id
+
+
+async def _prices(upstream: Upstream, request: OrderRequest) -> dict[str, int]:
+    products = await upstream.list_products(request.skus())
+    return {product.sku: product.price_cents for product in products}
+
+
+async def shipping_offer(upstream: Upstream, customer_id: str) -> ShippingOffer:
+    """The customer's variant of the shipping experiment; control when it cannot be consulted."""
+    try:
+        assignment = await upstream.assign(EXPERIMENT, customer_id)
+        return offer_for_variant(assignment.variant, assignment.params)
+    except (UpstreamError, ValueError) as exc:
+        log.warning(
+            "experiment %s unavailable, falling back to control shipping: %s",
+            EXPERIMENT,
+            exc,
+            extra={"experiment": EXPERIMENT},
+        )
+        return CONTROL_OFFER

@@ -1,0 +1,87 @@
+"""Every refusal of the public API is a JSON body naming the problem, never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from storefront.adapters.idempotency import KeyReused
+from storefront.adapters.upstream import Conflict, Missing, Rejected, Unavailable, UpstreamError
+from storefront.domain.orders import UnknownSku
+from storefront.entrypoints.schemas import ErrorBody
+
+log = logging.getLogger("storefront.errors")
+
+
+class ApiError(Exception):
+    def __init__(
+        self,
+        status: int,
+        error: str,
+        message: str,
+        *,
+        field: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        self.status = status
+        self.body = ErrorBody(error=error, message=message, field=field)
+        self.headers = headers
+        super().__init__(message)
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI declarations of the error bodies a route can answer with."""
+    return {status: {"model": ErrorBody} for status in statuses}
+
+
+def field_path(loc: Sequence[int | str]) -> str:
+    """("body", "items", 0, "sku") -> "items[0].sku"; ("header", "Idempotency-Key") -> the name."""
+    parts = list(loc[1:]) if len(loc) > 1 and loc[0] in {"body", "header", "path", "query"} else []
+    if not parts:
+        return str(loc[0]) if loc else "body"
+    path = ""
+    for part in parts:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
+def _json(error: ApiError) -> JSONResponse:
+    content = error.body.model_dump()
+    return JSONResponse(content, status_code=error.status, headers=error.headers)
+
+
+def _translate(exc: Exception) -> ApiError:
+    if isinstance(exc, ApiError):
+        return exc
+    if isinstance(exc, RequestValidationError):
+        first = exc.errors()[0]
+        path = field_path(first["loc"])
+        return ApiError(422, "invalid_request", f"{path}: {first['msg']}", field=path)
+    if isinstance(exc, UnknownSku | Rejected):
+        message = f"{exc.field}: {exc}" if exc.field else str(exc)
+        return ApiError(422, "invalid_request", message, field=exc.field)
+    if isinstance(exc, KeyReused | Conflict):
+        message = "Idempotency-Key was already used with a different request body"
+        return ApiError(409, "idempotency_key_reused", message, field="Idempotency-Key")
+    if isinstance(exc, Missing):
+        return ApiError(404, "not_found", str(exc))
+    if isinstance(exc, Unavailable):
+        return ApiError(503, "unavailable", f"{exc.service} is unavailable, retry later")
+    log.error("unexpected error: %s", exc, exc_info=exc)
+    return ApiError(500, "internal_error", "internal error")
+
+
+async def _handle(request: Request, exc: Exception) -> JSONResponse:
+    del request
+    return _json(_translate(exc))
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    for kind in (ApiError, RequestValidationError, UnknownSku, KeyReused, UpstreamError):
+        app.add_exception_handler(kind, _handle)
+    app.add_exception_handler(Exception, _handle)
