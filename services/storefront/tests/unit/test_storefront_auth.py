@@ -1,5 +1,4 @@
 import pytest
-
 from storefront.settings import LOCAL_DEV_KEY, StorefrontSettings
 
 ROUTES = [
