@@ -111,6 +111,9 @@ class Context:
             name = service_of(path)
             if name:
                 by_service.setdefault(name, []).append(path)
+        specs = [f"services/{name}/service.yaml" for name in by_service]
+        self.read("base", specs)
+        self.read("head", specs)
         return [self._touch(name, paths) for name, paths in sorted(by_service.items())]
 
     def _touch(self, name: str, paths: list[str]) -> ServiceTouch:
