@@ -26,19 +26,21 @@ def load_reviews(path: Path, teams: Teams) -> list[Review]:
         raise CheckInputError(f"{path}:{exc.lineno}: invalid JSON: {exc.msg}") from None
     if not isinstance(data, list):
         raise CheckInputError(f"{path}: expected a JSON list of reviews")
-    reviews: list[Review] = []
-    for number, item in enumerate(data):
-        try:
-            login = str(item["user"]["login"])
-            review = Review(
-                login, teams.person_by_login(login), str(item["state"]), str(item["commit_id"])
-            )
-        except (KeyError, TypeError):
-            raise CheckInputError(
-                f"{path}: review {number} needs user.login, state and commit_id"
-            ) from None
-        reviews.append(review)
-    return reviews
+    return [r for n, item in enumerate(data) if (r := _review(path, n, item, teams)) is not None]
+
+
+def _review(path: Path, number: int, item: Any, teams: Teams) -> Review | None:
+    if isinstance(item, dict) and "user" in item and item["user"] is None:
+        return None  # a deleted account: GitHub shows it as a ghost, with no login
+    try:
+        login = str(item["user"]["login"])
+        return Review(
+            login, teams.person_by_login(login), str(item["state"]), str(item["commit_id"])
+        )
+    except (KeyError, TypeError):
+        raise CheckInputError(
+            f"{path}: review {number} needs user.login, state and commit_id"
+        ) from None
 
 
 def given(ctx: Context) -> list[Approval]:

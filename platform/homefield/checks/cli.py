@@ -60,6 +60,7 @@ def _describe(index: OwnersIndex, ownership: Ownership) -> list[str]:
     if service and runbook not in index.files:
         runbook += " (missing)"
     decided = [f.path for f in ownership.files]
+    known = ownership.path in index.files or index.is_dir(ownership.path)
     return [
         ownership.path or ".",
         f"  team:       {team or '(unowned)'}",
@@ -69,6 +70,7 @@ def _describe(index: OwnersIndex, ownership: Ownership) -> list[str]:
         f"  runbook:    {runbook}",
         f"  decided by: {decided[0] if decided else '(no OWNERS file)'}"
         + (f" (also {', '.join(decided[1:])})" if len(decided) > 1 else ""),
+        *([] if known else ["  note:       not in this revision; shown as a new file would be"]),
     ]
 
 

@@ -88,3 +88,10 @@ def test_scorecard_flags_invalid_owners_and_unowned_files(scratch, homefield):
     assert orders["problems"]["owned"] == (
         "10 unowned files, e.g. protos/shop/orders/v1/orders.proto"
     )
+
+
+def test_owners_of_a_new_path_says_it_is_not_in_the_revision(homefield):
+    code, out, _ = homefield.run("owners", "services/orders/src/orders/refunds.py")
+    assert code == 0
+    assert "  team:       checkout" in out.splitlines()
+    assert out.splitlines()[-1].startswith("  note:       not in this revision")

@@ -124,3 +124,13 @@ def test_a_review_without_a_login_names_its_position(tmp_path) -> None:
     path.write_text(json.dumps([{"state": "APPROVED", "commit_id": "abc"}]))
     with pytest.raises(CheckInputError, match=r"reviews.json: review 0 needs user.login"):
         approvals.load_reviews(path, parse_teams(TEAMS))
+
+
+def test_reviews_by_deleted_accounts_are_skipped(tmp_path) -> None:
+    path = tmp_path / "reviews.json"
+    data = [
+        {"user": None, "state": "APPROVED", "commit_id": "abc"},
+        {"user": {"login": "bob-gh"}, "state": "APPROVED", "commit_id": "abc"},
+    ]
+    path.write_text(json.dumps(data))
+    assert [r.person for r in approvals.load_reviews(path, parse_teams(TEAMS))] == ["bob"]
