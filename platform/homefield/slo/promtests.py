@@ -101,7 +101,7 @@ def _case(entry: ServiceEntry, slo: Slo, title: str, phases: list[Phase]) -> dic
 def slo_tests(entry: ServiceEntry, slo: Slo) -> list[dict[str, Any]]:
     """Three scenarios for one SLO, sized from its error budget."""
     budget, name = slo.error_budget * TRAFFIC_PER_MINUTE, alert_name(entry.name, slo.name)
-    end = "420m"
+    end = "60m"
     fast = _case(entry, slo, "a fast error burst pages", [Phase(60, 0), Phase(60, 30 * budget)])
     fast["alert_rule_test"] = [
         {"eval_time": "60m", "alertname": name, "exp_alerts": []},
@@ -111,11 +111,11 @@ def slo_tests(entry: ServiceEntry, slo: Slo) -> list[dict[str, Any]]:
             "exp_alerts": [_expected(entry, slo, "page"), _expected(entry, slo, "ticket")],
         },
     ]
-    slow = _case(entry, slo, "a slow leak opens only a ticket", [Phase(420, 2 * budget)])
+    slow = _case(entry, slo, "a slow leak opens only a ticket", [Phase(60, 2 * budget)])
     slow["alert_rule_test"] = [
         {"eval_time": end, "alertname": name, "exp_alerts": [_expected(entry, slo, "ticket")]}
     ]
-    healthy_phase = Phase(420, budget / 2, client=TRAFFIC_PER_MINUTE / 10)
+    healthy_phase = Phase(60, budget / 2, client=TRAFFIC_PER_MINUTE / 10)
     healthy = _case(entry, slo, "healthy traffic fires nothing", [healthy_phase])
     healthy["alert_rule_test"] = [{"eval_time": end, "alertname": name, "exp_alerts": []}]
     remaining = (

@@ -113,8 +113,13 @@ def absent_annotations(entry: ServiceEntry) -> dict[str, str]:
     return {
         "summary": f"{entry.name} exports no metrics: Prometheus has scraped no service_info"
         f" from it for {ABSENT_FOR}",
-        "runbook_url": runbook_url(entry.name),
+        "runbook_url": runbook_url(entry.name, f"RUNBOOK.md#{absent_anchor(entry.name)}"),
     }
+
+
+def absent_anchor(service: str) -> str:
+    """The RUNBOOK.md section every service keeps for its absent-metrics alert."""
+    return f"{service}-metrics-absent"
 
 
 def platform_rule_groups(catalog: Catalog, scale: int = 1) -> list[Rule]:

@@ -1,0 +1,62 @@
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+Homefield = Callable[..., subprocess.CompletedProcess[str]]
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+
+
+def test_an_slo_on_a_topic_the_service_does_not_consume_names_file_line_and_field(
+    run_homefield: Homefield,
+    scratch_repo: Path,
+) -> None:
+    slo = scratch_repo / "services/payments/slo.yaml"
+    _replace(slo, "topic: orders.v1", "topic: shipping.v1")
+    result = run_homefield("render", cwd=scratch_repo)
+    assert result.returncode == 2
+    line = next(
+        i for i, text in enumerate(slo.read_text().splitlines(), 1) if "shipping.v1" in text
+    )
+    assert f"services/payments/slo.yaml:{line}: slos.1.sli.topic:" in result.stderr
+    assert "'shipping.v1' is not in service.yaml consumes" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (scratch_repo / "deploy").exists()
+
+
+def test_a_grpc_sli_on_a_service_without_grpc_is_rejected(
+    run_homefield: Homefield, scratch_repo: Path
+) -> None:
+    slo = scratch_repo / "services/notifications/slo.yaml"
+    _replace(
+        slo,
+        "{kind: consumer-lag, topic: orders.v1, max_lag_seconds: 60}",
+        "{kind: grpc-availability, method: Send}",
+    )
+    result = run_homefield("render", cwd=scratch_repo)
+    assert result.returncode == 2
+    assert "services/notifications/slo.yaml:" in result.stderr
+    assert "slos.0.sli.kind: grpc-availability needs a grpc server" in result.stderr
+
+
+def test_a_threshold_that_is_no_bucket_bound_is_rejected(
+    run_homefield: Homefield, scratch_repo: Path
+) -> None:
+    _replace(scratch_repo / "services/orders/slo.yaml", "threshold_ms: 250", "threshold_ms: 270")
+    result = run_homefield("render", cwd=scratch_repo)
+    assert result.returncode == 2
+    assert "services/orders/slo.yaml:" in result.stderr and "threshold_ms" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_unknown_team_in_owners_is_rejected(
+    run_homefield: Homefield, scratch_repo: Path
+) -> None:
+    _replace(scratch_repo / "services/shipping/OWNERS", "team: fulfillment", "team: logistics")
+    result = run_homefield("render", "--check", cwd=scratch_repo)
+    assert result.returncode == 2
+    assert "services/shipping/OWNERS:1: team: unknown team 'logistics'" in result.stderr

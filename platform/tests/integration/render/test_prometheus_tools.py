@@ -1,0 +1,92 @@
+"""The generated rules and routing pass the real Prometheus and Alertmanager tools."""
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+from homefield.catalog import Catalog
+
+REPO = Path(__file__).resolve().parents[4]
+SERVICES = sorted(Catalog.load(REPO).services)
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        pytest.fail(f"{name} is not installed: run `make setup`")
+    return path
+
+
+def _run(*command: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, capture_output=True, text=True, check=False)
+
+
+def test_promtool_accepts_every_rules_file(rendered: Path) -> None:
+    files = sorted(str(p) for p in (rendered / "deploy/prometheus/rules").glob("*.rules.yml"))
+    assert len(files) == len(SERVICES) + 1
+    result = _run(_tool("promtool"), "check", "rules", *files)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_promtool_accepts_the_local_prometheus_config(rendered: Path) -> None:
+    result = _run(
+        _tool("promtool"), "check", "config", str(rendered / "deploy/prometheus/prometheus.yml")
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"{len(SERVICES) + 1} rule files found" in result.stdout
+
+
+@pytest.mark.parametrize("name", [*SERVICES, "platform"])
+def test_generated_alert_scenarios_pass_promtool(rendered: Path, name: str) -> None:
+    """Fast burst pages with the team and runbook; slow leak tickets only; healthy is silent."""
+    test_file = rendered / f"deploy/prometheus/tests/{name}.test.yml"
+    scenarios = yaml.safe_load(test_file.read_text())["tests"]
+    if name != "platform":
+        titles = {test["name"].split(": ", 1)[1] for test in scenarios}
+        assert titles == {
+            "a fast error burst pages",
+            "a slow leak opens only a ticket",
+            "healthy traffic fires nothing",
+        }
+    result = _run(_tool("promtool"), "test", "rules", str(test_file))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_promtool_fails_a_scenario_when_the_team_label_is_wrong(
+    rendered: Path, tmp_path: Path
+) -> None:
+    source = rendered / "deploy/prometheus/tests/notifications.test.yml"
+    broken = tmp_path / "tests" / "notifications.test.yml"
+    broken.parent.mkdir()
+    broken.write_text(source.read_text().replace("team: customer-comms", "team: checkout"))
+    shutil.copytree(rendered / "deploy/prometheus/rules", tmp_path / "rules")
+    result = _run(_tool("promtool"), "test", "rules", str(broken))
+    assert result.returncode != 0
+
+
+@pytest.mark.parametrize(
+    "config", ["deploy/alertmanager/alertmanager.yml", "deploy/compose/alertmanager.yml"]
+)
+def test_amtool_accepts_the_routing(rendered: Path, config: str) -> None:
+    result = _run(_tool("amtool"), "check-config", str(rendered / config))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("labels", "receiver"),
+    [
+        (("team=payments", "severity=page"), "payments-oncall"),
+        (("team=payments", "severity=ticket"), "payments-channel"),
+        (("team=fulfillment", "severity=page"), "fulfillment-oncall"),
+        (("severity=page",), "platform-channel"),
+    ],
+)
+def test_alerts_reach_their_teams_receiver(
+    rendered: Path, labels: tuple[str, ...], receiver: str
+) -> None:
+    config = str(rendered / "deploy/alertmanager/alertmanager.yml")
+    result = _run(_tool("amtool"), "config", "routes", "test", f"--config.file={config}", *labels)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == receiver

@@ -1,0 +1,45 @@
+from pathlib import Path
+
+from homefield.catalog import Catalog
+from homefield.deploy.compose import KAFKA_IMAGE, compose_file, grafana_provisioning
+from homefield.deploy.dockerfile import dockerfile
+
+REPO = Path(__file__).resolve().parents[4]
+
+
+def test_compose_builds_every_service_from_the_one_dockerfile() -> None:
+    catalog = Catalog.load(REPO)
+    services = compose_file(catalog)["services"]
+    for name, entry in catalog.services.items():
+        build = services[name]["build"]
+        assert build == {"context": "../..", "dockerfile": "Dockerfile", "args": {"SERVICE": name}}
+        assert f"{entry.spec.http.port}:{entry.spec.http.port}" in services[name]["ports"]
+        assert services[name]["read_only"] is True
+    assert services["orders"]["environment"]["ORDERS_KAFKA_BOOTSTRAP"] == "kafka:9092"
+    assert services["orders"]["environment"]["HOMEFIELD_ENDPOINT_INVENTORY"] == "inventory:50053"
+
+
+def test_compose_runs_kafka_in_kraft_mode_and_creates_the_catalog_topics() -> None:
+    catalog = Catalog.load(REPO)
+    services = compose_file(catalog)["services"]
+    assert services["kafka"]["image"] == KAFKA_IMAGE and KAFKA_IMAGE.startswith("apache/kafka:")
+    assert services["kafka"]["environment"]["KAFKA_PROCESS_ROLES"] == "broker,controller"
+    script = services["kafka-topics"]["command"][0]
+    for topic in catalog.topics():
+        assert f"--topic {topic} " in script
+    assert {"prometheus", "alertmanager", "grafana"} <= set(services)
+
+
+def test_grafana_is_provisioned_with_prometheus_and_the_dashboards() -> None:
+    files = grafana_provisioning()
+    assert "url: http://prometheus:9090" in files["datasources/homefield.yaml"]
+    assert "path: /var/lib/grafana/dashboards" in files["dashboards/homefield.yaml"]
+
+
+def test_dockerfile_takes_the_service_as_a_build_arg_and_runs_as_non_root() -> None:
+    text = dockerfile()
+    assert text.count("FROM ") >= 3
+    assert "ARG SERVICE" in text
+    assert 'uv sync --frozen --no-dev --no-editable --package "homefield-$SERVICE"' in text
+    assert "USER 10001:10001" in text
+    assert 'python -m \\"$SERVICE\\"' in text

@@ -1,0 +1,132 @@
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from homefield.catalog import Catalog
+from homefield.deploy import monitoring, workload
+from homefield.deploy.env import callers, service_env
+from homefield.deploy.kustomize import base_manifests, overlay_manifests
+from homefield.deploy.platform import kafka_cluster, kafka_node_pool, platform_tree
+from homefield.slo.rules import service_rule_groups
+
+REPO = Path(__file__).resolve().parents[4]
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return Catalog.load(REPO)
+
+
+def _docs(text: str) -> list[dict[str, Any]]:
+    return [doc for doc in yaml.safe_load_all(text) if doc]
+
+
+def test_deployment_probes_security_and_labels(catalog: Catalog) -> None:
+    entry = catalog.services["orders"]
+    manifest = workload.deployment(entry)
+    pod = manifest["spec"]["template"]["spec"]
+    container = pod["containers"][0]
+    assert container["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "http"}
+    assert container["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "http"}
+    assert {p["name"]: p["containerPort"] for p in container["ports"]} == {
+        "grpc": 50052,
+        "http": 8082,
+    }
+    assert pod["securityContext"]["runAsNonRoot"] is True
+    assert container["securityContext"]["readOnlyRootFilesystem"] is True
+    assert {m["mountPath"] for m in container["volumeMounts"]} == {"/data", "/tmp"}
+    assert set(container["resources"]) == {"requests", "limits"}
+    labels = manifest["spec"]["template"]["metadata"]["labels"]
+    assert labels["team"] == "checkout" and labels["tier"] == "1"
+
+
+def test_config_map_names_the_runtime_settings(catalog: Catalog) -> None:
+    env = service_env(
+        catalog, catalog.services["storefront"], kafka="k:9092", host_of=str, otlp="o"
+    )
+    assert env["STOREFRONT_KAFKA_BOOTSTRAP"] == "k:9092"
+    assert env["STOREFRONT_DATABASE_PATH"] == "/data/storefront.sqlite3"
+    assert env["HOMEFIELD_ENDPOINT_ORDERS"] == "orders:50052"
+    assert env["HOMEFIELD_ENDPOINT_INVENTORY"] == "inventory:50053"
+    assert env["HOMEFIELD_ENDPOINT_EXPERIMENTS"] == "experiments:50057"
+    assert env["OTEL_EXPORTER_OTLP_ENDPOINT"] == "o"
+
+
+def test_network_policy_admits_only_declared_callers_and_prometheus(catalog: Catalog) -> None:
+    entry = catalog.services["inventory"]
+    assert callers(catalog, entry) == ["orders", "storefront"]
+    policy = monitoring.network_policy(entry, callers(catalog, entry))
+    grpc_rule, metrics_rule = policy["spec"]["ingress"]
+    peers = [
+        peer["podSelector"]["matchLabels"]["app.kubernetes.io/name"] for peer in grpc_rule["from"]
+    ]
+    assert peers == ["orders", "storefront"]
+    assert grpc_rule["ports"] == [{"port": 50053, "protocol": "TCP"}]
+    assert metrics_rule["ports"] == [{"port": 8083, "protocol": "TCP"}]
+    assert "prometheus" in str(metrics_rule["from"])
+
+
+def test_a_service_nobody_calls_admits_only_prometheus(catalog: Catalog) -> None:
+    entry = catalog.services["payments"]
+    policy = monitoring.network_policy(entry, callers(catalog, entry))
+    assert len(policy["spec"]["ingress"]) == 1
+
+
+def test_kafka_topics_follow_service_yaml_and_add_the_dlq(catalog: Catalog) -> None:
+    topics = monitoring.kafka_topics(catalog.services["orders"])
+    assert [t["metadata"]["name"] for t in topics] == ["orders.v1", "orders.dlq"]
+    published = topics[0]
+    assert (
+        published["apiVersion"] == "kafka.strimzi.io/v1beta2" and published["kind"] == "KafkaTopic"
+    )
+    assert published["metadata"]["labels"]["strimzi.io/cluster"] == "homefield"
+    assert published["spec"]["partitions"] == 3
+    assert published["spec"]["config"]["retention.ms"] == 7 * 24 * 3600 * 1000
+    assert monitoring.kafka_topics(catalog.services["storefront"]) == []
+
+
+def test_custom_resources_have_the_fields_their_operators_require(catalog: Catalog) -> None:
+    entry = catalog.services["payments"]
+    base = base_manifests(catalog, entry, service_rule_groups(entry))
+    monitor = _docs(base["servicemonitor.yaml"])[0]
+    assert (monitor["apiVersion"], monitor["kind"]) == (
+        "monitoring.coreos.com/v1",
+        "ServiceMonitor",
+    )
+    assert (
+        monitor["spec"]["selector"]["matchLabels"]
+        and monitor["spec"]["endpoints"][0]["port"] == "http"
+    )
+    rule = _docs(base["prometheusrule.yaml"])[0]
+    assert (rule["apiVersion"], rule["kind"]) == ("monitoring.coreos.com/v1", "PrometheusRule")
+    assert rule["spec"]["groups"] == service_rule_groups(entry)
+    for topic in _docs(base["kafkatopics.yaml"]):
+        assert topic["spec"]["partitions"] >= 1 and topic["spec"]["replicas"] >= 1
+
+
+def test_kafka_cluster_is_kraft_with_node_pools() -> None:
+    pool, cluster = kafka_node_pool(), kafka_cluster()
+    assert (pool["apiVersion"], pool["kind"]) == ("kafka.strimzi.io/v1beta2", "KafkaNodePool")
+    assert pool["metadata"]["labels"]["strimzi.io/cluster"] == cluster["metadata"]["name"]
+    assert set(pool["spec"]["roles"]) == {"controller", "broker"} and pool["spec"]["storage"]
+    assert (cluster["apiVersion"], cluster["kind"]) == ("kafka.strimzi.io/v1beta2", "Kafka")
+    annotations = cluster["metadata"]["annotations"]
+    assert annotations == {"strimzi.io/node-pools": "enabled", "strimzi.io/kraft": "enabled"}
+    assert "zookeeper" not in cluster["spec"] and cluster["spec"]["kafka"]["listeners"]
+
+
+def test_prod_overlay_runs_three_replicas_and_keeps_two_available(catalog: Catalog) -> None:
+    prod = overlay_manifests(catalog.services["orders"], "prod")
+    assert _docs(prod["deployment-patch.yaml"])[0]["spec"]["replicas"] == 3
+    assert _docs(prod["pdb-patch.yaml"])[0]["spec"]["minAvailable"] == 2
+    dev = overlay_manifests(catalog.services["orders"], "dev")
+    assert _docs(dev["deployment-patch.yaml"])[0]["spec"]["replicas"] == 1
+    assert "pdb-patch.yaml" not in dev
+
+
+def test_platform_ships_dashboards_as_sidecar_config_maps() -> None:
+    tree = platform_tree({"orders": '{"uid": "x"}\n'}, [])
+    maps = _docs(tree["deploy/k8s/platform/dashboards.yaml"])
+    assert maps[0]["metadata"]["labels"]["grafana_dashboard"] == "1"
+    assert maps[0]["data"] == {"orders.json": '{"uid": "x"}\n'}

@@ -1,0 +1,73 @@
+"""Rules and dashboards may only name metrics that docs/METRICS.md says the runtime exports."""
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from homefield.catalog import Catalog
+from homefield.slo.dashboards import overview_dashboard, service_dashboard
+from homefield.slo.rules import platform_rule_groups, service_rule_groups
+
+REPO = Path(__file__).resolve().parents[4]
+KEYWORDS = {"and", "or", "unless", "bool", "offset", "by", "without", "on", "ignoring"}
+
+
+def documented_metrics() -> set[str]:
+    text = (REPO / "docs" / "METRICS.md").read_text(encoding="utf-8")
+    return set(re.findall(r"^\| `([a-z_]+)` \|", text, flags=re.MULTILINE))
+
+
+def metric_names(expr: str) -> set[str]:
+    expr = re.sub(r'"(?:[^"\\]|\\.)*"', '""', expr)
+    expr = re.sub(r"\{[^}]*\}", "", expr)
+    expr = re.sub(r"\[[^\]]*\]", "", expr)
+    expr = re.sub(r"\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)", "", expr)
+    names = re.findall(r"\b([a-zA-Z_:][a-zA-Z0-9_:]*)\b(?!\s*\()", expr)
+    return {name for name in names if name not in KEYWORDS and not name[0].isdigit()}
+
+
+def _exprs(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "expr" and isinstance(value, str):
+                yield value
+            else:
+                yield from _exprs(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _exprs(item)
+
+
+def _base_name(metric: str) -> str:
+    for suffix in ("_bucket", "_count", "_sum"):
+        if metric.endswith(suffix):
+            return metric.removesuffix(suffix)
+    return metric
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return Catalog.load(REPO)
+
+
+def test_the_metrics_table_is_read() -> None:
+    assert {
+        "service_info",
+        "grpc_server_handled_total",
+        "outbox_backlog_messages",
+    } <= documented_metrics()
+
+
+def test_rules_and_dashboards_name_only_documented_or_recorded_metrics(catalog: Catalog) -> None:
+    groups = [g for e in catalog.services.values() for g in service_rule_groups(e)]
+    groups += platform_rule_groups(catalog)
+    recorded = {rule["record"] for group in groups for rule in group["rules"] if "record" in rule}
+    boards = [service_dashboard(catalog, e) for e in catalog.services.values()]
+    boards.append(overview_dashboard())
+    named = {name for expr in _exprs([groups, boards]) for name in metric_names(expr)}
+    raw = {name for name in named if ":" not in name}
+    assert {_base_name(name) for name in raw} <= documented_metrics()
+    assert {name for name in named if ":" in name} <= recorded
+    assert "kafka_event_age_seconds_bucket" in raw and "slo:error_budget:remaining" in named
