@@ -23,6 +23,7 @@ class GrpcSpec(BaseModel):
 class HttpSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     port: int = Field(ge=1, le=65535)
+    public: bool = False  # serves clients outside the shop: the network policy admits anyone
 
 
 class TopicSpec(BaseModel):

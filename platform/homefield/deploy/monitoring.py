@@ -15,7 +15,8 @@ TOPIC_REPLICAS = 3
 
 
 def network_policy(entry: ServiceEntry, callers: list[str]) -> Manifest:
-    """Admit the declared gRPC callers on the gRPC port and Prometheus on the http port."""
+    """Admit the declared gRPC callers on the gRPC port and Prometheus on the http port
+    (anyone, when service.yaml marks the http interface public)."""
     prometheus = {
         "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": PROMETHEUS_NAMESPACE}},
         "podSelector": {"matchLabels": PROMETHEUS_POD},
@@ -24,9 +25,11 @@ def network_policy(entry: ServiceEntry, callers: list[str]) -> Manifest:
     if entry.spec.grpc and callers:
         peers = [{"podSelector": {"matchLabels": selector_labels(name)}} for name in callers]
         rules.append({"from": peers, "ports": [{"port": entry.spec.grpc.port, "protocol": "TCP"}]})
-    rules.append(
-        {"from": [prometheus], "ports": [{"port": entry.spec.http.port, "protocol": "TCP"}]}
-    )
+    http_port = [{"port": entry.spec.http.port, "protocol": "TCP"}]
+    if entry.spec.http.public:
+        rules.append({"ports": http_port})
+    else:
+        rules.append({"from": [prometheus], "ports": http_port})
     return {
         "apiVersion": "networking.k8s.io/v1",
         "kind": "NetworkPolicy",

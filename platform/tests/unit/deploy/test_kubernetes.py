@@ -1,3 +1,4 @@
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -130,3 +131,11 @@ def test_platform_ships_dashboards_as_sidecar_config_maps() -> None:
     maps = _docs(tree["deploy/k8s/platform/dashboards.yaml"])
     assert maps[0]["metadata"]["labels"]["grafana_dashboard"] == "1"
     assert maps[0]["data"] == {"orders.json": '{"uid": "x"}\n'}
+
+
+def test_a_public_http_interface_admits_anyone_on_its_port(catalog: Catalog) -> None:
+    entry = catalog.services["storefront"]
+    http = entry.spec.http.model_copy(update={"public": True})
+    public = replace(entry, spec=entry.spec.model_copy(update={"http": http}))
+    policy = monitoring.network_policy(public, [])
+    assert policy["spec"]["ingress"] == [{"ports": [{"port": 8080, "protocol": "TCP"}]}]
