@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from homefield.deploy.env import RUN_AS_USER
 
-UV_IMAGE = "ghcr.io/astral-sh/uv:0.5"
+UV_IMAGE = "ghcr.io/astral-sh/uv:0.13.9"
 PYTHON_IMAGE = "python:3.11-slim-bookworm"
 
 
@@ -34,8 +34,9 @@ RUN groupadd --gid {RUN_AS_USER} homefield \\
  && mkdir -p /data && chown {RUN_AS_USER}:{RUN_AS_USER} /data
 WORKDIR /app
 COPY --from=build /app/.venv /app/.venv
+# the runtime reads the catalog (teams.yaml, every service.yaml) to find its callees
 COPY --from=build /src/teams.yaml /src/OWNERS /app/
-COPY --from=build /src/services/$SERVICE /app/services/$SERVICE
+COPY --from=build /src/services /app/services
 USER {RUN_AS_USER}:{RUN_AS_USER}
 VOLUME ["/data"]
 CMD ["/bin/sh", "-c", "exec python -m \\"$SERVICE\\""]

@@ -59,11 +59,12 @@ def service_env(
     host_of: Callable[[str], str],
     otlp: str = "",
 ) -> dict[str, str]:
-    """The process environment of a service, the same for Kubernetes and compose."""
+    """The environment of a service in a container, the same for Kubernetes and compose."""
     prefix = env_prefix(entry.name)
     env = {
         f"{prefix}_KAFKA_BOOTSTRAP": kafka,
         f"{prefix}_DATABASE_PATH": f"/data/{entry.name}.sqlite3",
+        f"{prefix}_HTTP_HOST": "0.0.0.0",  # inside a container, listen beyond loopback
     }
     for callee in callees(catalog, entry):
         assert callee.spec.grpc is not None

@@ -48,6 +48,7 @@ def test_config_map_names_the_runtime_settings(catalog: Catalog) -> None:
     )
     assert env["STOREFRONT_KAFKA_BOOTSTRAP"] == "k:9092"
     assert env["STOREFRONT_DATABASE_PATH"] == "/data/storefront.sqlite3"
+    assert env["STOREFRONT_HTTP_HOST"] == "0.0.0.0"
     assert env["HOMEFIELD_ENDPOINT_ORDERS"] == "orders:50052"
     assert env["HOMEFIELD_ENDPOINT_INVENTORY"] == "inventory:50053"
     assert env["HOMEFIELD_ENDPOINT_EXPERIMENTS"] == "experiments:50057"
