@@ -18,7 +18,12 @@ from homefield.checks.ledger import read_ledger, render_ledger
 from homefield.checks.model import CheckInputError
 from homefield.checks.report import render_markdown, render_text, to_json
 from homefield.checks.runner import run_checks
-from homefield.checks.scorecard import blocking, render_scorecard, score_services
+from homefield.checks.scorecard import (
+    blocking,
+    render_scorecard,
+    render_scorecard_markdown,
+    score_services,
+)
 from homefield.ownership import GitError, GitRepo, Ownership, OwnersIndex, service_of
 
 
@@ -142,7 +147,9 @@ def scorecard(
     rev: Annotated[
         str, typer.Option(help="Score the services as they are at this revision.")
     ] = "HEAD",
-    output: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
+    output: Annotated[
+        Format, typer.Option("--format", help="text, markdown or json.")
+    ] = Format.text,
 ) -> None:
     """A table per service: OWNERS, SLOs, runbook, docs, tests, owners. Exit 1 if tier 1 fails."""
     repo = _repo()
@@ -162,6 +169,8 @@ def scorecard(
             for s in scores
         ]
         typer.echo(json.dumps(data, indent=2))
+    elif output is Format.markdown:
+        typer.echo(render_scorecard_markdown(scores), nl=False)
     else:
         typer.echo(render_scorecard(scores), nl=False)
     failing = blocking(scores)

@@ -159,3 +159,22 @@ def render_scorecard(scores: list[ServiceScore]) -> str:
         lines += ["", "problems:"]
         lines += [f"  {name}: {column}: {problem}" for name, column, problem in problems]
     return "\n".join(lines) + "\n"
+
+
+def render_scorecard_markdown(scores: list[ServiceScore]) -> str:
+    header = ["service", "team", "tier", *COLUMNS, "result"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for s in scores:
+        cells = ["ok" if s.problems[c] is None else "**FAIL**" for c in COLUMNS]
+        row = [
+            s.name,
+            s.team or "?",
+            str(s.tier or "?"),
+            *cells,
+            "pass" if s.passed else "**FAIL**",
+        ]
+        lines.append("| " + " | ".join(row) + " |")
+    problems = [(s.name, c, p) for s in scores for c, p in s.problems.items() if p is not None]
+    if problems:
+        lines += ["", *(f"- `{name}` {column}: {problem}" for name, column, problem in problems)]
+    return "\n".join(lines) + "\n"

@@ -95,3 +95,10 @@ def test_owners_of_a_new_path_says_it_is_not_in_the_revision(homefield):
     assert code == 0
     assert "  team:       checkout" in out.splitlines()
     assert out.splitlines()[-1].startswith("  note:       not in this revision")
+
+
+def test_scorecard_as_markdown_is_a_table(homefield):
+    code, out, _ = homefield.run("scorecard", "--format", "markdown")
+    assert code == 0
+    assert out.splitlines()[0].startswith("| service | team | tier | OWNERS |")
+    assert "| orders | checkout | 1 | ok |" in out
