@@ -37,8 +37,10 @@ def _proto_changes(ctx: Context) -> list[str]:
 
 def check(ctx: Context) -> list[Finding]:
     changed = _proto_changes(ctx)
-    if not changed or not ctx.run_buf:
+    if not changed:
         return []
+    if not ctx.run_buf:
+        return [Finding(LINT, "warn", "buf rules were switched off (--no-buf): protos not checked")]
     buf = find_buf(ctx.repo.root)
     if buf is None:
         return [Finding(LINT, "warn", "buf not found: run `make setup`; protos were not checked")]

@@ -126,7 +126,11 @@ def test_breaking_proto_change_blocks_until_a_bar_raiser_approves(scratch, homef
 def test_buf_rules_can_be_switched_off(scratch, homefield):
     scratch.append(PROTO, "\nmessage refund_request {\n  string order_id = 1;\n}\n")
     scratch.commit("alice")
-    assert homefield.check("--no-buf").code == 0
+    result = homefield.check("--no-buf")
+    assert result.code == 0
+    assert result.messages("protos.lint") == [
+        "buf rules were switched off (--no-buf): protos not checked"
+    ]
 
 
 def test_away_source_change_without_tests_blocks(scratch, homefield):

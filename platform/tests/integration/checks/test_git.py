@@ -1,0 +1,37 @@
+"""The batched git reader that every check goes through."""
+
+from __future__ import annotations
+
+import pytest
+from homefield.ownership import GitError, GitRepo
+
+
+def test_read_returns_texts_and_none_for_missing_paths_and_directories(scratch):
+    scratch.write("docs/a file with spaces.md", "spaced\n")
+    head = scratch.commit("pat")
+    texts = GitRepo(scratch.root).read(
+        head, ["docs/a file with spaces.md", "no/such/file", "services/orders", "README.md"]
+    )
+    assert texts == {
+        "docs/a file with spaces.md": "spaced\n",
+        "no/such/file": None,
+        "services/orders": None,
+        "README.md": "# scratch shop\n",
+    }
+
+
+def test_changes_report_renames_with_their_old_path(scratch):
+    scratch.git("mv", "services/orders/PRFAQ.md", "services/orders/PRESS.md")
+    scratch.delete("services/inventory/PRFAQ.md")
+    head = scratch.commit("bob")
+    changes = GitRepo(scratch.root).changes(scratch.base, head)
+    summary = {(c.status, c.path, c.old_path) for c in changes}
+    assert summary == {
+        ("R", "services/orders/PRESS.md", "services/orders/PRFAQ.md"),
+        ("D", "services/inventory/PRFAQ.md", None),
+    }
+
+
+def test_an_unknown_revision_is_named(scratch):
+    with pytest.raises(GitError, match="unknown revision 'nope'"):
+        GitRepo(scratch.root).resolve("nope")
