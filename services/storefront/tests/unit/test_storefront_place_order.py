@@ -160,3 +160,15 @@ def test_an_unavailable_service_is_a_503_json_error(shop, service):
         "message": f"{service} is unavailable, retry later",
         "field": None,
     }
+
+
+def test_a_body_that_is_not_utf8_is_a_422_naming_the_body(shop):
+    response = shop.client.post(
+        "/v1/orders",
+        content=b'\xff\xfe{"customer_id": 1}',
+        headers={**shop.auth(), "Idempotency-Key": "k", "Content-Type": "application/json"},
+    )
+
+    assert response.status_code == 422
+    assert response.json()["field"] == "body"
+    assert shop.orders.placed == []

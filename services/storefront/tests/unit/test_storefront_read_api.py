@@ -64,3 +64,10 @@ def test_an_unknown_experiment_is_a_404(shop):
     response = shop.get("/v1/experiments/no-such-test/results")
 
     assert response.status_code == 404
+
+
+def test_an_unknown_route_is_a_404_json_error(shop):
+    response = shop.get("/v1/nothing-here")
+
+    assert response.status_code == 404
+    assert response.json()["error"] == "not_found"

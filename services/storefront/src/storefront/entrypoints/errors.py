@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
 
 from storefront.adapters.idempotency import KeyReused
 from storefront.adapters.upstream import Conflict, Missing, Rejected, Unavailable, UpstreamError
@@ -62,6 +63,8 @@ def _translate(exc: Exception) -> ApiError:
         first = exc.errors()[0]
         path = field_path(first["loc"])
         return ApiError(422, "invalid_request", f"{path}: {first['msg']}", field=path)
+    if isinstance(exc, HTTPException):
+        return _http_error(exc)
     if isinstance(exc, UnknownSku | Rejected):
         message = f"{exc.field}: {exc}" if exc.field else str(exc)
         return ApiError(422, "invalid_request", message, field=exc.field)
@@ -76,12 +79,22 @@ def _translate(exc: Exception) -> ApiError:
     return ApiError(500, "internal_error", "internal error")
 
 
+def _http_error(exc: HTTPException) -> ApiError:
+    if exc.status_code == 400:
+        # FastAPI's answer to a body it cannot even decode (not UTF-8): as malformed as bad JSON.
+        return ApiError(422, "invalid_request", f"body: {exc.detail}", field="body")
+    error = "not_found" if exc.status_code == 404 else "http_error"
+    headers = dict(exc.headers) if exc.headers else None
+    return ApiError(exc.status_code, error, str(exc.detail), headers=headers)
+
+
 async def _handle(request: Request, exc: Exception) -> JSONResponse:
     del request
     return _json(_translate(exc))
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    for kind in (ApiError, RequestValidationError, UnknownSku, KeyReused, UpstreamError):
+    for kind in (ApiError, HTTPException, RequestValidationError, UnknownSku, KeyReused):
         app.add_exception_handler(kind, _handle)
+    app.add_exception_handler(UpstreamError, _handle)
     app.add_exception_handler(Exception, _handle)

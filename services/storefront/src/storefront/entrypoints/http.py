@@ -69,7 +69,8 @@ async def get_order(
     responses=error_responses(404, 422),
 )
 async def get_experiment_results(
-    name: Annotated[str, Path(min_length=1, max_length=100)], store: StorefrontDep
+    name: Annotated[str, Path(min_length=1, max_length=100, examples=["free-shipping-threshold"])],
+    store: StorefrontDep,
 ) -> ExperimentResultsView:
     return ExperimentResultsView.from_proto(await store.upstream.results(name))
 

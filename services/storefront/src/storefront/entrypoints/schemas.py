@@ -34,7 +34,19 @@ class OrderLineIn(BaseModel):
 
 
 class PlaceOrderBody(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "customer_id": "cust-42",
+                    "items": [{"sku": "SKU-TEA-001", "quantity": 2}],
+                    "payment_token": "tok_visa",
+                }
+            ]
+        },
+    )
     customer_id: str = Field(min_length=1, max_length=64, pattern=IDENTIFIER)
     items: list[OrderLineIn] = Field(min_length=1, max_length=MAX_LINES)
     payment_token: PaymentToken = Field(
