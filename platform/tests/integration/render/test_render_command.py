@@ -59,3 +59,19 @@ def test_window_scale_is_test_only(
     rules = (out / "deploy/prometheus/rules/payments.rules.yml").read_text()
     assert "[1m]" in rules and "[1h]" not in rules
     assert "record: slo:sli_error:ratio_rate1h" in rules
+
+
+def test_a_render_into_a_temporary_directory_equals_the_committed_tree(
+    rendered: Path, repo_root: Path
+) -> None:
+    fresh = {p.relative_to(rendered).as_posix() for p in rendered.rglob("*") if p.is_file()}
+    committed = {
+        p.relative_to(repo_root).as_posix()
+        for p in (repo_root / "deploy").rglob("*")
+        if p.is_file()
+    } | {"Dockerfile"}
+    assert fresh == committed
+    drifted = [
+        n for n in sorted(fresh) if (rendered / n).read_bytes() != (repo_root / n).read_bytes()
+    ]
+    assert not drifted, f"run `make render` and commit: {drifted}"
