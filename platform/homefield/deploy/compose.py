@@ -83,37 +83,41 @@ def _service(catalog: Catalog, entry: ServiceEntry) -> dict[str, Any]:
     }
 
 
-def _observability() -> dict[str, Any]:
+def _prometheus() -> dict[str, Any]:
     return {
-        "prometheus": {
-            "image": PROMETHEUS_IMAGE,
-            "command": ["--config.file=/etc/prometheus/prometheus.yml"],
-            "volumes": [
-                "./prometheus.yml:/etc/prometheus/prometheus.yml:ro",
-                "../prometheus/rules:/etc/prometheus/rules:ro",
-            ],
-            "ports": ["9090:9090"],
+        "image": PROMETHEUS_IMAGE,
+        "command": ["--config.file=/etc/prometheus/prometheus.yml"],
+        "volumes": [
+            "./prometheus.yml:/etc/prometheus/prometheus.yml:ro",
+            "../prometheus/rules:/etc/prometheus/rules:ro",
+        ],
+        "ports": ["9090:9090"],
+    }
+
+
+def _alertmanager() -> dict[str, Any]:
+    return {
+        "image": ALERTMANAGER_IMAGE,
+        "command": ["--config.file=/etc/alertmanager/alertmanager.yml"],
+        "volumes": ["./alertmanager.yml:/etc/alertmanager/alertmanager.yml:ro"],
+        "extra_hosts": ["host.docker.internal:host-gateway"],
+        "ports": ["9093:9093"],
+    }
+
+
+def _grafana() -> dict[str, Any]:
+    return {
+        "image": GRAFANA_IMAGE,
+        "environment": {
+            "GF_AUTH_ANONYMOUS_ENABLED": "true",
+            "GF_AUTH_ANONYMOUS_ORG_ROLE": "Viewer",
+            "GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH": f"{DASHBOARDS}/overview.json",
         },
-        "alertmanager": {
-            "image": ALERTMANAGER_IMAGE,
-            "command": ["--config.file=/etc/alertmanager/alertmanager.yml"],
-            "volumes": ["./alertmanager.yml:/etc/alertmanager/alertmanager.yml:ro"],
-            "extra_hosts": ["host.docker.internal:host-gateway"],
-            "ports": ["9093:9093"],
-        },
-        "grafana": {
-            "image": GRAFANA_IMAGE,
-            "environment": {
-                "GF_AUTH_ANONYMOUS_ENABLED": "true",
-                "GF_AUTH_ANONYMOUS_ORG_ROLE": "Viewer",
-                "GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH": f"{DASHBOARDS}/overview.json",
-            },
-            "volumes": [
-                "./grafana/provisioning:/etc/grafana/provisioning:ro",
-                f"../grafana/dashboards:{DASHBOARDS}:ro",
-            ],
-            "ports": ["3000:3000"],
-        },
+        "volumes": [
+            "./grafana/provisioning:/etc/grafana/provisioning:ro",
+            f"../grafana/dashboards:{DASHBOARDS}:ro",
+        ],
+        "ports": ["3000:3000"],
     }
 
 
@@ -121,33 +125,29 @@ def compose_file(catalog: Catalog) -> dict[str, Any]:
     services: dict[str, Any] = {"kafka": _kafka(), "kafka-topics": _topics(catalog)}
     for entry in catalog.services.values():
         services[entry.name] = _service(catalog, entry)
-    services.update(_observability())
+    services.update(prometheus=_prometheus(), alertmanager=_alertmanager(), grafana=_grafana())
     volumes: dict[str, Any] = {f"{name}-data": {} for name in catalog.services}
     return {"name": "homefield", "services": services, "volumes": volumes}
 
 
-def grafana_provisioning() -> dict[str, str]:
-    datasources = {
+def _datasources() -> dict[str, Any]:
+    prometheus = {"name": "Prometheus", "type": "prometheus", "uid": "prometheus"}
+    alertmanager = {"name": "Alertmanager", "type": "alertmanager", "uid": "alertmanager"}
+    return {
         "apiVersion": 1,
         "datasources": [
+            {**prometheus, "access": "proxy", "url": "http://prometheus:9090", "isDefault": True},
             {
-                "name": "Prometheus",
-                "type": "prometheus",
-                "uid": "prometheus",
-                "access": "proxy",
-                "url": "http://prometheus:9090",
-                "isDefault": True,
-            },
-            {
-                "name": "Alertmanager",
-                "type": "alertmanager",
-                "uid": "alertmanager",
+                **alertmanager,
                 "access": "proxy",
                 "url": "http://alertmanager:9093",
                 "jsonData": {"implementation": "prometheus"},
             },
         ],
     }
+
+
+def grafana_provisioning() -> dict[str, str]:
     provider = {
         "name": "homefield",
         "folder": "Homefield",
@@ -157,7 +157,7 @@ def grafana_provisioning() -> dict[str, str]:
         "options": {"path": DASHBOARDS},
     }
     return {
-        "datasources/homefield.yaml": yaml_text(datasources),
+        "datasources/homefield.yaml": yaml_text(_datasources()),
         "dashboards/homefield.yaml": yaml_text({"apiVersion": 1, "providers": [provider]}),
     }
 

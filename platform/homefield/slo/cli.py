@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from homefield.catalog import Catalog, CatalogError, find_repo_root
+from homefield.render.files import Drift
 
 CHECK_HELP = "Write nothing; exit 1 and list the files that would change (the drift check)."
 OUT_HELP = "Write into this directory instead of the repository root."
@@ -36,21 +37,24 @@ def render(
         raise typer.Exit(2) from None
     target = (out or catalog.root).resolve()
     if check:
-        found = drift(target, tree)
-        for name in found.changed:
-            typer.echo(f"would change: {name}")
-        for name in found.stale:
-            typer.echo(f"would delete: {name}")
-        if not found.clean:
-            typer.echo("generated files drifted: run `make render` and commit the result", err=True)
-            raise typer.Exit(1)
-        typer.echo(f"{len(tree)} generated files are up to date")
+        _report_drift(drift(target, tree), len(tree))
         return
     written = write_tree(target, tree)
     typer.echo(
         f"rendered {len(tree)} files into {target}:"
         f" {len(written.changed)} written, {len(written.stale)} deleted"
     )
+
+
+def _report_drift(found: Drift, total: int) -> None:
+    for name in found.changed:
+        typer.echo(f"would change: {name}")
+    for name in found.stale:
+        typer.echo(f"would delete: {name}")
+    if not found.clean:
+        typer.echo("generated files drifted: run `make render` and commit the result", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{total} generated files are up to date")
 
 
 def register(app: typer.Typer) -> None:
