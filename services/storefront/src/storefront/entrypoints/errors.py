@@ -43,7 +43,8 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 def field_path(loc: Sequence[int | str]) -> str:
     """("body", "items", 0, "sku") -> "items[0].sku"; ("header", "Idempotency-Key") -> the name."""
     parts = list(loc[1:]) if len(loc) > 1 and loc[0] in {"body", "header", "path", "query"} else []
-    if not parts:
+    if not parts or isinstance(parts[0], int):
+        # No field to name, or a position in a body that is not even JSON.
         return str(loc[0]) if loc else "body"
     path = ""
     for part in parts:
