@@ -93,7 +93,7 @@ class OwnersIndex:
         texts = repo.read(rev, ["teams.yaml", *owners_paths])
         teams_text = texts.pop("teams.yaml")
         if teams_text is None:
-            raise CatalogError("teams.yaml", None, f"not found at revision {rev[:12]}")
+            raise CatalogError("teams.yaml", None, "not found")
         teams = parse_teams(teams_text, "teams.yaml")
         owners = {
             posixpath.dirname(path): parse_owners(text, path, teams)
