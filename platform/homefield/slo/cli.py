@@ -8,13 +8,17 @@ from typing import Annotated
 import typer
 from homefield.catalog import Catalog, CatalogError, find_repo_root
 from homefield.render.files import Drift
+from homefield.slo.scrape import SCRAPE_INTERVAL
+from homefield.slo.windows import RATIO_WINDOWS, window_ms
 
 CHECK_HELP = "Write nothing; exit 1 and list the files that would change (the drift check)."
 OUT_HELP = "Write into this directory instead of the repository root."
 SCALE_HELP = (
     "TEST ONLY: divide every alert and recording window by N so a game day fires alerts in"
-    " minutes. Needs --out; committed output always uses the real windows."
+    " minutes. Needs --out; committed output always uses the real windows. The shortest"
+    " window (5m / N) must still span three 5s scrapes, so N is at most 20."
 )
+MAX_WINDOW_SCALE = window_ms(RATIO_WINDOWS[0]) // (3 * window_ms(SCRAPE_INTERVAL))
 
 
 def render(
@@ -28,6 +32,9 @@ def render(
 
     if window_scale != 1 and (out is None or check):
         typer.echo("error: --window-scale is test-only: pass --out DIR and no --check", err=True)
+        raise typer.Exit(2)
+    if window_scale > MAX_WINDOW_SCALE:
+        typer.echo(f"error: --window-scale must be at most {MAX_WINDOW_SCALE}", err=True)
         raise typer.Exit(2)
     try:
         catalog = Catalog.load(find_repo_root())

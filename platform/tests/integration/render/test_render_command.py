@@ -54,10 +54,12 @@ def test_window_scale_is_test_only(
     assert refused.returncode == 2 and "test-only" in refused.stderr
     assert not (scratch_repo / "deploy").exists()
     out = tmp_path / "gameday"
-    result = run_homefield("render", "--window-scale", "60", "--out", str(out), cwd=scratch_repo)
+    too_short = run_homefield("render", "--window-scale", "60", "--out", str(out), cwd=scratch_repo)
+    assert too_short.returncode == 2 and "at most 20" in too_short.stderr
+    result = run_homefield("render", "--window-scale", "20", "--out", str(out), cwd=scratch_repo)
     assert result.returncode == 0, result.stderr
     rules = (out / "deploy/prometheus/rules/payments.rules.yml").read_text()
-    assert "[1m]" in rules and "[1h]" not in rules
+    assert "[3m]" in rules and "[15s]" in rules and "[1h]" not in rules
     assert "record: slo:sli_error:ratio_rate1h" in rules
 
 
