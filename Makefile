@@ -39,7 +39,10 @@ lint: setup ## ruff and mypy strict on platform/ and services/
 test-unit: setup ## unit tests: fakes only, no broker
 	@$(PYTEST) -q -m "not integration and not system" platform/tests services/*/tests/unit
 
-test: lint test-unit ## everything: lint, unit, integration and system tests
+test-integration: setup ## integration tests against a real Kafka broker (the fixture starts one)
+	@$(PYTEST) -q -m integration platform/tests services/*/tests tests/integration
+
+test: lint test-unit test-integration ## everything: lint, unit, integration and system tests
 
 bench: bench-check
 bench-check: setup ## time `homefield check` on a scratch change of 2,000 files (buf off)

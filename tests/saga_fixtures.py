@@ -1,4 +1,4 @@
-"""Shared setup for orders' integration tests: orders + inventory in-process on a real broker."""
+"""Cross-service integration setup: orders and inventory in-process on a real broker."""
 
 from __future__ import annotations
 
