@@ -47,3 +47,9 @@ test: lint test-unit test-integration ## everything: lint, unit, integration and
 bench: bench-check
 bench-check: setup ## time `homefield check` on a scratch change of 2,000 files (buf off)
 	@.venv/bin/python loadtests/bench_check.py
+
+loadtest: setup ## Locust against the running shop (`make up` first); LOADTEST_ARGS="--users 100 --run-time 2m"
+	@.venv/bin/python loadtests/run_loadtest.py $(LOADTEST_ARGS)
+
+bench: setup ## platform event relay and gRPC against raw aiokafka and bare grpc.aio, as ratios; BENCH_ARGS
+	@.venv/bin/python loadtests/run_bench.py $(BENCH_ARGS)
