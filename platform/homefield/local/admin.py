@@ -101,20 +101,24 @@ async def create_topics(
         await admin.start()
         existing = set(await admin.list_topics())
         missing = [name for name in wanted if name not in existing]
-        if missing:
-            response = await admin.create_topics([_new_topic(n, wanted[n]) for n in missing])
-            _raise_topic_errors(response.topic_errors)
+        if not missing:
+            return []
+        response = await admin.create_topics([_new_topic(n, wanted[n]) for n in missing])
+        return _created(response.topic_errors)
     finally:
         await admin.close()
-    return missing
 
 
-def _raise_topic_errors(topic_errors: list[tuple[Any, ...]]) -> None:
+def _created(topic_errors: list[tuple[Any, ...]]) -> list[str]:
+    created = []
     for entry in topic_errors:
         topic, code = entry[0], entry[1]
-        if code not in (0, _TOPIC_ALREADY_EXISTS):
+        if code == 0:
+            created.append(topic)
+        elif code != _TOPIC_ALREADY_EXISTS:
             detail = entry[2] if len(entry) > 2 and entry[2] else f"error code {code}"
             raise TopicError(f"topic {topic}: {detail}")
+    return created
 
 
 async def delete_topics(bootstrap: str, names: list[str], *, timeout: float = 30.0) -> None:

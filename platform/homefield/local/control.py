@@ -9,9 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from homefield.catalog import Catalog
-from homefield.local import processes
 from homefield.local.parts import StackLayout
-from homefield.local.stack import LocalStack, StackError
+from homefield.local.stack import LocalStack
 
 
 def _stack(root: Path | None) -> LocalStack:
@@ -22,11 +21,7 @@ def _stack(root: Path | None) -> LocalStack:
 def kill_service(name: str, *, root: Path | None = None) -> None:
     """SIGKILL one service (as a crash would) and leave it down."""
     stack = _stack(root)
-    part = stack.part(name)
-    pid = stack.pid(part)
-    if pid is not None:
-        processes.kill_now(pid)
-    stack.layout.pid_path(name).unlink(missing_ok=True)
+    stack.kill(stack.part(name))
 
 
 def start_service(name: str, *, root: Path | None = None, timeout: float = 60.0) -> None:
@@ -40,21 +35,10 @@ def start_service(name: str, *, root: Path | None = None, timeout: float = 60.0)
 def restart_service(name: str, *, root: Path | None = None, timeout: float = 60.0) -> None:
     """SIGTERM one service (SIGKILL after 10 s), start it again and wait until it is ready."""
     stack = _stack(root)
-    part = stack.part(name)
-    if part.is_kafka:
-        raise StackError("use restart_broker() for Kafka")
-    stack.stop(part)
-    stack.start(part)
-    stack.wait_healthy([part], timeout)
+    stack.restart(stack.part(name), timeout)
 
 
 def restart_broker(*, root: Path | None = None, hard: bool = False, timeout: float = 90.0) -> None:
     """Stop the broker (SIGKILL when ``hard``, else a controlled shutdown), start it on the
     same data and wait until it serves again."""
-    kafka = _stack(root).kafka()
-    if hard:
-        kafka.kill()
-    else:
-        kafka.stop()
-    kafka.start()
-    kafka.wait_ready(timeout)
+    _stack(root).restart_broker(hard=hard, timeout=timeout)

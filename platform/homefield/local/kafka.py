@@ -104,6 +104,9 @@ def render_server_properties(settings: KafkaSettings) -> str:
         "share.coordinator.state.topic.replication.factor": "1",
         "share.coordinator.state.topic.min.isr": "1",
         "group.initial.rebalance.delay.ms": "0",
+        # A broker killed with SIGKILL may only register again once its old session expired.
+        "broker.heartbeat.interval.ms": "500",
+        "broker.session.timeout.ms": "4000",
         "auto.create.topics.enable": "false",
         "delete.topic.enable": "true",
         "num.network.threads": "2",

@@ -153,6 +153,32 @@ class LocalStack:
         if processes.stop(self.layout.pid_path(part.name), timeout=seconds):
             self.echo(f"{part.name}: killed after {seconds:g}s")
 
+    def kill(self, part: Part) -> None:
+        """SIGKILL ``part`` (as a crash would) and leave it down."""
+        pid = self.pid(part)
+        if pid is not None:
+            processes.kill_now(pid)
+        self.layout.pid_path(part.name).unlink(missing_ok=True)
+
+    def restart(self, part: Part, timeout: float) -> None:
+        """Stop ``part`` gracefully, start it again and wait until it is healthy."""
+        if part.is_kafka:
+            self.restart_broker(hard=False, timeout=timeout)
+            return
+        self.stop(part)
+        self.start(part)
+        self.wait_healthy([part], timeout)
+
+    def restart_broker(self, *, hard: bool, timeout: float) -> None:
+        """Stop Kafka (SIGKILL when ``hard``), start it on the same data, wait until it serves."""
+        kafka = self.kafka()
+        if hard:
+            kafka.kill()
+        else:
+            kafka.stop(KAFKA_STOP_SECONDS)
+        kafka.start()
+        kafka.wait_ready(timeout)
+
     def down(self) -> list[str]:
         """Stop every part, services first and Kafka last; return the ports still listening."""
         kafka, others = self.parts[0], self.parts[1:]
