@@ -13,7 +13,6 @@ from homefield.slo.rules import (
     absent_severity,
     alert_annotations,
     alert_name,
-    number,
     slo_labels,
 )
 from homefield.slo.sli import Sli, counters
@@ -63,15 +62,20 @@ def _series_roles(entry: ServiceEntry, sli: Sli) -> list[tuple[str, tuple[str, .
     return [(found.good, ("good", "client")), (found.total, ("good", "client", "bad"))]
 
 
+def _amount(value: float) -> str:
+    rounded = round(float(value), 6)
+    return str(int(rounded)) if rounded.is_integer() else repr(rounded)
+
+
 def _values(phases: list[Phase], roles: tuple[str, ...]) -> str:
     segments, value = [], 0.0
     for index, phase in enumerate(phases):
         step = sum(getattr(phase, role) for role in roles)
         if index == 0:
-            segments.append(f"0+{number(step)}x{phase.minutes}")
+            segments.append(f"0+{_amount(step)}x{phase.minutes}")
             value = step * phase.minutes
         else:
-            segments.append(f"{number(value + step)}+{number(step)}x{phase.minutes - 1}")
+            segments.append(f"{_amount(value + step)}+{_amount(step)}x{phase.minutes - 1}")
             value += step * phase.minutes
     return " ".join(segments)
 
@@ -100,7 +104,8 @@ def _case(entry: ServiceEntry, slo: Slo, title: str, phases: list[Phase]) -> dic
 
 def slo_tests(entry: ServiceEntry, slo: Slo) -> list[dict[str, Any]]:
     """Three scenarios for one SLO, sized from its error budget."""
-    budget, name = slo.error_budget * TRAFFIC_PER_MINUTE, alert_name(entry.name, slo.name)
+    budget = round(slo.error_budget, 12) * TRAFFIC_PER_MINUTE
+    name = alert_name(entry.name, slo.name)
     end = "60m"
     fast = _case(entry, slo, "a fast error burst pages", [Phase(60, 0), Phase(60, 30 * budget)])
     fast["alert_rule_test"] = [
