@@ -56,10 +56,11 @@ def test_missing_jars_tell_the_user_to_run_make_setup(tmp_path: Path) -> None:
         require_kafka_libs(tmp_path)
 
 
-def test_cluster_ids_are_kafka_uuids() -> None:
-    ids = {new_cluster_id() for _ in range(20)}
-    assert len(ids) == 20
+def test_cluster_ids_are_kafka_uuids_the_storage_tool_accepts() -> None:
+    ids = {new_cluster_id() for _ in range(500)}
+    assert len(ids) == 500
     assert all(len(cid) == 22 and "=" not in cid and "/" not in cid for cid in ids)
+    assert not any(cid.startswith("-") for cid in ids)
 
 
 def test_catalog_topics_carry_partitions_and_retention_and_include_dlqs(tmp_path: Path) -> None:
