@@ -29,20 +29,17 @@ async def place_order(store: Storefront, *, request: OrderRequest, key: str) -> 
     earlier = idempotency.check(idempotency.find(store.db.conn, key), fingerprint)
     if earlier is not None and earlier.order_id is not None:
         return earlier.order_id
-    prices = await _prices(store.upstream, request)
-    subtotal = subtotal_cents(request, prices)
-    claim = idempotency.claim(store.db, key, fingerprint)
+    subtotal = subtotal_cents(request, await _prices(store.upstream, request))
+    offer = earlier.offer if earlier else await shipping_offer(store.upstream, request.customer_id)
+    claim = idempotency.claim(store.db, key, fingerprint, offer)
     if claim.order_id is not None:
         return claim.order_id
-    offer = claim.offer or idempotency.remember_offer(
-        store.db, key, await shipping_offer(store.upstream, request.customer_id)
-    )
     try:
         order_id = await store.upstream.place_order(
             request=request,
             key=key,
-            shipping_cents=offer.charge_for(subtotal),
-            variant=offer.variant,
+            shipping_cents=claim.offer.charge_for(subtotal),
+            variant=claim.offer.variant,
         )
     except Rejected:
         idempotency.release(store.db, key)

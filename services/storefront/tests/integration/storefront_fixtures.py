@@ -68,13 +68,13 @@ async def live_shop(
     inventory = build_inventory(
         InventorySettings(database_path=tmp_path / "inventory.sqlite3", **common)
     )
-    experiments = build_experiments(
-        ExperimentsSettings(database_path=tmp_path / "experiments.sqlite3", **common)
-    )
-    callees = (inventory, experiments) if with_experiments else (inventory,)
+    callees = [inventory]
+    if with_experiments:
+        settings = ExperimentsSettings(database_path=tmp_path / "experiments.sqlite3", **common)
+        callees.append(build_experiments(settings))
     async with running(*callees):
         monkeypatch.setenv("HOMEFIELD_ENDPOINT_INVENTORY", f"127.0.0.1:{inventory.grpc_port}")
-        experiments_port = experiments.grpc_port if with_experiments else closed_port()
+        experiments_port = callees[-1].grpc_port if with_experiments else closed_port()
         monkeypatch.setenv("HOMEFIELD_ENDPOINT_EXPERIMENTS", f"127.0.0.1:{experiments_port}")
         orders = build_orders(OrdersSettings(database_path=tmp_path / "orders.sqlite3", **common))
         async with running(orders):

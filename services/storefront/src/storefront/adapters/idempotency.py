@@ -15,9 +15,9 @@ CREATE TABLE IF NOT EXISTS idempotency_keys (
     key TEXT PRIMARY KEY,
     fingerprint TEXT NOT NULL,
     order_id TEXT,
-    shipping_cents INTEGER,
-    free_shipping_threshold_cents INTEGER,
-    variant TEXT,
+    shipping_cents INTEGER NOT NULL,
+    free_shipping_threshold_cents INTEGER NOT NULL,
+    variant TEXT NOT NULL,
     created_at TEXT NOT NULL
 );
 """
@@ -27,7 +27,8 @@ CREATE TABLE IF NOT EXISTS idempotency_keys (
 class Claim:
     fingerprint: str
     order_id: str | None
-    offer: ShippingOffer | None
+    # The shipping offer made under this key: every retry sends orders exactly the same request.
+    offer: ShippingOffer
 
 
 class KeyReused(Exception):
@@ -43,8 +44,7 @@ def find(conn: sqlite3.Connection, key: str) -> Claim | None:
     if row is None:
         return None
     fingerprint, order_id, shipping, threshold, variant = row
-    offer = None if shipping is None else ShippingOffer(shipping, threshold, variant)
-    return Claim(fingerprint, order_id, offer)
+    return Claim(fingerprint, order_id, ShippingOffer(shipping, threshold, variant))
 
 
 def check(claim: Claim | None, fingerprint: str) -> Claim | None:
@@ -53,30 +53,25 @@ def check(claim: Claim | None, fingerprint: str) -> Claim | None:
     return claim
 
 
-def claim(db: Database, key: str, fingerprint: str) -> Claim:
-    """Record ``key`` for this body, or return what an earlier request with it recorded."""
+def claim(db: Database, key: str, fingerprint: str, offer: ShippingOffer) -> Claim:
+    """Record ``key`` for this body and offer, or return what an earlier request recorded."""
     with db.transaction() as tx:
         existing = check(find(tx.conn, key), fingerprint)
         if existing is not None:
             return existing
         tx.execute(
-            "INSERT INTO idempotency_keys (key, fingerprint, created_at) VALUES (?, ?, ?)",
-            (key, fingerprint, utc_now()),
+            "INSERT INTO idempotency_keys (key, fingerprint, shipping_cents,"
+            " free_shipping_threshold_cents, variant, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                key,
+                fingerprint,
+                offer.shipping_cents,
+                offer.free_shipping_threshold_cents,
+                offer.variant,
+                utc_now(),
+            ),
         )
-    return Claim(fingerprint, None, None)
-
-
-def remember_offer(db: Database, key: str, offer: ShippingOffer) -> ShippingOffer:
-    """Keep the first offer made under ``key`` and return it, so every retry sends orders
-    exactly the same request."""
-    with db.transaction() as tx:
-        tx.execute(
-            "UPDATE idempotency_keys SET shipping_cents = ?, free_shipping_threshold_cents = ?,"
-            " variant = ? WHERE key = ? AND shipping_cents IS NULL",
-            (offer.shipping_cents, offer.free_shipping_threshold_cents, offer.variant, key),
-        )
-        stored = find(tx.conn, key)
-    return offer if stored is None or stored.offer is None else stored.offer
+    return Claim(fingerprint, None, offer)
 
 
 def record_order(db: Database, key: str, order_id: str) -> None:
