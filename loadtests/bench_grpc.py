@@ -11,7 +11,6 @@ this process on 127.0.0.1.
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from typing import TYPE_CHECKING, Any
@@ -28,7 +27,7 @@ from shop.shipping.v1.shipping_pb2_grpc import (
 if TYPE_CHECKING:
     from shop.shipping.v1.shipping_pb2_grpc import ShippingServiceAsyncStub
 
-from bench_rounds import Measure, Profiles
+from bench_rounds import Measure, Profiles, Sample, Stamp
 from homefield.catalog import Catalog
 from homefield.runtime.faults import FaultInjector
 from homefield.runtime.grpc_client import open_channel
@@ -67,7 +66,7 @@ def _tracer(service: str) -> Any:
     return tracer_for(build_tracer_provider(service=service, version="bench"), service)
 
 
-async def drive(stub: ShippingServiceAsyncStub, *, calls: int, concurrency: int) -> float:
+async def drive(stub: ShippingServiceAsyncStub, *, calls: int, concurrency: int) -> Sample:
     """Make ``calls`` GetShipment calls with ``concurrency`` in flight; return calls per second."""
     request = shipping_pb2.GetShipmentRequest(order_id="bench-0000001")
     remaining = calls
@@ -78,9 +77,9 @@ async def drive(stub: ShippingServiceAsyncStub, *, calls: int, concurrency: int)
             remaining -= 1
             await stub.GetShipment(request, timeout=10)
 
-    started = time.perf_counter()
+    started = Stamp.now()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return calls / (time.perf_counter() - started)
+    return Sample.between(calls, started, Stamp.now())
 
 
 class NoopServerInterceptor(grpc.aio.ServerInterceptor):
@@ -178,7 +177,7 @@ class GrpcBench:
         return ShippingServiceStub(channel)
 
     def measure(self, variant: str) -> Measure:
-        async def rate() -> float:
+        async def rate() -> Sample:
             with self.profiles.section(f"grpc {variant}"):
                 return await drive(
                     self.stubs[variant], calls=self.calls, concurrency=self.concurrency

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
-from bench_rounds import Profiles
+from bench_rounds import Profiles, Sample, Stamp
 from homefield.catalog import Catalog
 from homefield.local.admin import TopicPlan, create_topics, delete_topics
 from homefield.runtime import ServiceApp, ServiceSettings, Transaction
@@ -45,13 +45,13 @@ class RelayTopics:
 
 @dataclass
 class Clock:
-    first: float | None = None
+    first: Stamp | None = None
     done: int = 0
     stopping: bool = False
 
     def mark_first(self) -> None:
         if self.first is None:
-            self.first = time.perf_counter()
+            self.first = Stamp.now()
 
 
 def relay_topics(catalog: Catalog, prefix: str) -> RelayTopics:
@@ -100,13 +100,13 @@ async def preproduce(bootstrap: str, topic: str, count: int) -> None:
         await producer.stop()
 
 
-async def wait_for(done: Callable[[], bool]) -> float:
+async def wait_for(done: Callable[[], bool]) -> Stamp:
     deadline = time.perf_counter() + _ROUND_TIMEOUT_SECONDS
     while not done():
         if time.perf_counter() > deadline:
             raise TimeoutError(f"relay round did not finish within {_ROUND_TIMEOUT_SECONDS:g}s")
         await asyncio.sleep(_POLL_SECONDS)
-    return time.perf_counter()
+    return Stamp.now()
 
 
 class RelayBench:
@@ -137,7 +137,7 @@ class RelayBench:
     async def _cleanup(self, topics: RelayTopics) -> None:
         await delete_topics(self.bootstrap, list(topics.partitions))
 
-    async def platform(self) -> float:
+    async def platform(self) -> Sample:
         topics = await self._prepare()
         clock = Clock()
 
@@ -168,7 +168,7 @@ class RelayBench:
             await app.stop()
             await self._cleanup(topics)
         assert clock.first is not None
-        return self.messages / (end - clock.first)
+        return Sample.between(self.messages, clock.first, end)
 
     def _platform_app(self, topics: RelayTopics) -> ServiceApp:
         prefix = topics.source.removesuffix(self.catalog.services[SERVICE].spec.consumes[0])
@@ -181,7 +181,7 @@ class RelayBench:
         )
         return ServiceApp(SERVICE, settings, catalog=self.catalog)
 
-    async def raw(self) -> float:
+    async def raw(self) -> Sample:
         topics = await self._prepare()
         group = topics.sink + "-raw"
         consumer = new_consumer(self.bootstrap, topics=[topics.source], group_id=group)
@@ -200,7 +200,7 @@ class RelayBench:
             await producer.stop()
             await self._cleanup(topics)
         assert clock.first is not None
-        return self.messages / (end - clock.first)
+        return Sample.between(self.messages, clock.first, end)
 
 
 async def raw_relay(

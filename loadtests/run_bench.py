@@ -1,7 +1,7 @@
 """`make bench`: the platform's event relay and gRPC calls against raw aiokafka and bare grpc.aio.
 
-Run: .venv/bin/python loadtests/run_bench.py [--messages 4000] [--relay-rounds 5]
-     [--calls 1500] [--grpc-rounds 7] [--concurrency 8] [--only relay|grpc] [--profile]
+Run: .venv/bin/python loadtests/run_bench.py [--messages 6000] [--relay-rounds 5]
+     [--calls 1000] [--grpc-rounds 11] [--concurrency 8] [--only relay|grpc] [--profile]
      [--breakdown]
 The broker is $KAFKA_BOOTSTRAP when set, else a local broker from the jars `make setup` fetched,
 on free ports in a temporary directory, stopped at the end. Figures are printed, never judged:
@@ -129,10 +129,10 @@ async def run_all(args: argparse.Namespace, bootstrap: str | None) -> list[Compa
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--messages", type=int, default=4000, help="messages per relay round")
+    parser.add_argument("--messages", type=int, default=6000, help="messages per relay round")
     parser.add_argument("--relay-rounds", type=int, default=5)
-    parser.add_argument("--calls", type=int, default=1500, help="gRPC calls per round")
-    parser.add_argument("--grpc-rounds", type=int, default=7)
+    parser.add_argument("--calls", type=int, default=1000, help="gRPC calls per round")
+    parser.add_argument("--grpc-rounds", type=int, default=11)
     parser.add_argument("--concurrency", type=int, default=8, help="gRPC calls in flight")
     parser.add_argument("--only", choices=["relay", "grpc"])
     parser.add_argument("--profile", action="store_true", help="print cProfile of each side")
