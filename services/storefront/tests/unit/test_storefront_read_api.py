@@ -71,3 +71,13 @@ def test_an_unknown_route_is_a_404_json_error(shop):
 
     assert response.status_code == 404
     assert response.json()["error"] == "not_found"
+
+
+def test_public_routes_are_counted_by_route_template_for_the_slos(shop):
+    shop.place(shop.body())
+    shop.get("/v1/orders/no-such-order")
+
+    metrics = shop.client.get("/metrics").text
+
+    assert 'method="POST",route="/v1/orders",status_code="202"' in metrics
+    assert 'method="GET",route="/v1/orders/{order_id}",status_code="404"' in metrics

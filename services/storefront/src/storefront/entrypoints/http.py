@@ -81,4 +81,6 @@ def mount_api(app: FastAPI, store: Storefront) -> None:
     app.title = "Homefield storefront"
     app.description = "The shop's public API. Every /v1 route needs `Authorization: Bearer <key>`."
     install_error_handlers(app)
-    app.include_router(router)
+    # The routes themselves rather than include_router: the runtime's metrics label requests with
+    # the template of the top-level route they match, and an included router is one opaque route.
+    app.router.routes.extend(router.routes)
