@@ -23,8 +23,8 @@ class Storefront:
     api_keys: tuple[str, ...]
 
 
+# The id of the order this key created, creating it if this is the key's first use.
 async def place_order(store: Storefront, *, request: OrderRequest, key: str) -> str:
-    """The id of the order this key created, creating it if this is the key's first use."""
     fingerprint = request.fingerprint()
     earlier = idempotency.check(idempotency.find(store.db.conn, key), fingerprint)
     if earlier is not None and earlier.order_id is not None:
@@ -53,8 +53,8 @@ async def _prices(upstream: Upstream, request: OrderRequest) -> dict[str, int]:
     return {product.sku: product.price_cents for product in products}
 
 
+# The customer's variant of the shipping experiment; control when it cannot be consulted.
 async def shipping_offer(upstream: Upstream, customer_id: str) -> ShippingOffer:
-    """The customer's variant of the shipping experiment; control when it cannot be consulted."""
     try:
         assignment = await upstream.assign(EXPERIMENT, customer_id)
         return offer_for_variant(assignment.variant, assignment.params)

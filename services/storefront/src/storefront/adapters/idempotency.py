@@ -31,8 +31,9 @@ class Claim:
     offer: ShippingOffer
 
 
+# The key was first used with a different request body.
 class KeyReused(Exception):
-    """The key was first used with a different request body."""
+    pass
 
 
 def find(conn: sqlite3.Connection, key: str) -> Claim | None:
@@ -53,8 +54,8 @@ def check(claim: Claim | None, fingerprint: str) -> Claim | None:
     return claim
 
 
+# Record ``key`` for this body and offer, or return what an earlier request recorded.
 def claim(db: Database, key: str, fingerprint: str, offer: ShippingOffer) -> Claim:
-    """Record ``key`` for this body and offer, or return what an earlier request recorded."""
     with db.transaction() as tx:
         existing = check(find(tx.conn, key), fingerprint)
         if existing is not None:
@@ -79,7 +80,7 @@ def record_order(db: Database, key: str, order_id: str) -> None:
         tx.execute("UPDATE idempotency_keys SET order_id = ? WHERE key = ?", (order_id, key))
 
 
+# Forget a key whose request created no order, so it can be used again.
 def release(db: Database, key: str) -> None:
-    """Forget a key whose request created no order, so it can be used again."""
     with db.transaction() as tx:
         tx.execute("DELETE FROM idempotency_keys WHERE key = ? AND order_id IS NULL", (key,))

@@ -28,25 +28,27 @@ class UpstreamError(Exception):
         super().__init__(message)
 
 
+# INVALID_ARGUMENT: ``field`` names the input the callee refused.
 class Rejected(UpstreamError):
-    """INVALID_ARGUMENT: ``field`` names the input the callee refused."""
-
     def __init__(self, service: str, message: str) -> None:
         field, _, reason = message.partition(": ")
         self.field = field if reason and " " not in field else None
         super().__init__(service, reason if self.field else message)
 
 
+# NOT_FOUND.
 class Missing(UpstreamError):
-    """NOT_FOUND."""
+    pass
 
 
+# ALREADY_EXISTS: an idempotency key reused for a different order.
 class Conflict(UpstreamError):
-    """ALREADY_EXISTS: an idempotency key reused for a different order."""
+    pass
 
 
+# The callee could not answer (down, overloaded, timed out or failing).
 class Unavailable(UpstreamError):
-    """The callee could not answer (down, overloaded, timed out or failing)."""
+    pass
 
 
 _BY_CODE: dict[grpc.StatusCode, type[UpstreamError]] = {

@@ -38,8 +38,8 @@ class UnknownSku(Exception):
         super().__init__(f"unknown SKU {sku!r}")
 
 
+# The price of the items; UnknownSku names the first line the catalogue does not sell.
 def subtotal_cents(request: OrderRequest, prices: Mapping[str, int]) -> int:
-    """The price of the items; UnknownSku names the first line the catalogue does not sell."""
     total = 0
     for index, line in enumerate(request.lines):
         if line.sku not in prices:

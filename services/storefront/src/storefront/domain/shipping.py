@@ -25,8 +25,8 @@ class ShippingOffer:
 CONTROL_OFFER = ShippingOffer(shipping_cents=499, free_shipping_threshold_cents=5000)
 
 
+# The offer a variant's parameters describe; ValueError when they are missing or bad.
 def offer_for_variant(variant: str, params: Mapping[str, str]) -> ShippingOffer:
-    """The offer a variant's parameters describe; ValueError when they are missing or bad."""
     shipping = _cents(params, SHIPPING_PARAM)
     threshold = _cents(params, THRESHOLD_PARAM)
     return ShippingOffer(shipping, threshold, f"{EXPERIMENT}:{variant}")

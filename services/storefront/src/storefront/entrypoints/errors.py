@@ -35,13 +35,13 @@ class ApiError(Exception):
         super().__init__(message)
 
 
+# OpenAPI declarations of the error bodies a route can answer with.
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI declarations of the error bodies a route can answer with."""
     return {status: {"model": ErrorBody} for status in statuses}
 
 
+# ("body", "items", 0, "sku") -> "items[0].sku"; ("header", "Idempotency-Key") -> the name.
 def field_path(loc: Sequence[int | str]) -> str:
-    """("body", "items", 0, "sku") -> "items[0].sku"; ("header", "Idempotency-Key") -> the name."""
     parts = list(loc[1:]) if len(loc) > 1 and loc[0] in {"body", "header", "path", "query"} else []
     if not parts or isinstance(parts[0], int):
         # No field to name, or a position in a body that is not even JSON.

@@ -75,8 +75,8 @@ async def get_experiment_results(
     return ExperimentResultsView.from_proto(await store.upstream.results(name))
 
 
+# Serve the public API from ``app`` (the runtime's HTTP app, next to /healthz and /metrics).
 def mount_api(app: FastAPI, store: Storefront) -> None:
-    """Serve the public API from ``app`` (the runtime's HTTP app, next to /healthz and /metrics)."""
     app.state.storefront = store
     app.title = "Homefield storefront"
     app.description = "The shop's public API. Every /v1 route needs `Authorization: Bearer <key>`."

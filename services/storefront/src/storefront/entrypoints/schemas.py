@@ -187,6 +187,6 @@ def _variant(result: experiments_pb2.VariantResult) -> VariantResultView:
     )
 
 
+# JSON has no NaN or infinity: a statistic that is undefined (no data yet) is null.
 def _finite(value: float) -> float | None:
-    """JSON has no NaN or infinity: a statistic that is undefined (no data yet) is null."""
     return value if math.isfinite(value) else None
