@@ -131,6 +131,8 @@ class FakeExperiments:
         )
 
     async def GetResults(self, request, **_options):
+        if self.down:
+            raise rpc_error(grpc.StatusCode.UNAVAILABLE, "connection refused")
         if request.experiment != "free-shipping-threshold":
             raise rpc_error(
                 grpc.StatusCode.NOT_FOUND, f"experiment: no experiment {request.experiment}"

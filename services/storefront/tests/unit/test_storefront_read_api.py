@@ -81,3 +81,12 @@ def test_public_routes_are_counted_by_route_template_for_the_slos(shop):
 
     assert 'method="POST",route="/v1/orders",status_code="202"' in metrics
     assert 'method="GET",route="/v1/orders/{order_id}",status_code="404"' in metrics
+
+
+def test_experiment_results_are_a_503_when_experiments_is_down(shop):
+    shop.experiments.down = True
+
+    response = shop.get("/v1/experiments/free-shipping-threshold/results")
+
+    assert response.status_code == 503
+    assert response.json()["message"] == "experiments is unavailable, retry later"
