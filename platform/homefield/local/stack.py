@@ -91,6 +91,8 @@ class LocalStack:
             )
         try:
             pid = self.kafka().start() if part.is_kafka else self._spawn(part)
+        except FileNotFoundError as exc:
+            raise StackError(f"{part.name}: {exc.filename} not found; run `make setup`") from None
         except (KafkaError, OSError) as exc:
             raise StackError(f"{part.name}: {exc}") from None
         self.echo(f"{part.name}: started (pid {pid})")

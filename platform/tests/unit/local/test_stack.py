@@ -3,6 +3,7 @@ import socket
 import sys
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -129,3 +130,20 @@ def test_asking_for_an_unknown_part_lists_the_parts(shop: tuple[LocalStack, Fake
     stack, _ = shop
     with pytest.raises(StackError, match="the parts are: kafka, fakeecho, alert-sink"):
         stack.part("nosuch")
+
+
+def test_a_missing_program_tells_the_user_to_run_make_setup(
+    shop: tuple[LocalStack, FakeEcho],
+) -> None:
+    stack, _ = shop
+    missing = replace(stack.part("alert-sink"), command=("/nonexistent/FakeProgram",))
+    with pytest.raises(StackError, match="/nonexistent/FakeProgram not found; run `make setup`"):
+        stack.start(missing)
+
+
+def test_up_without_the_kafka_jars_tells_the_user_to_run_make_setup(
+    shop: tuple[LocalStack, FakeEcho],
+) -> None:
+    stack, _ = shop
+    with pytest.raises(StackError, match="kafka: no Kafka jars in .*: run `make setup`"):
+        stack.up(timeout=10)
