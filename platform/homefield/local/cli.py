@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Annotated
 
@@ -20,6 +21,9 @@ def _echo(line: str) -> None:
 
 
 def _stack() -> LocalStack:
+    # Probing a broker that is still starting makes aiokafka log connection errors;
+    # the command reports the outcome itself.
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
     try:
         catalog = Catalog.load()
         return LocalStack(StackLayout.for_repo(catalog.root), catalog, _echo)

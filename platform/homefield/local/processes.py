@@ -34,16 +34,35 @@ def spawn(
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    pid_path.write_text(f"{process.pid}\n", encoding="utf-8")
+    started = start_time(process.pid) or ""
+    pid_path.write_text(f"{process.pid} {started}".strip() + "\n", encoding="utf-8")
     return process.pid
 
 
-def read_pid(pid_path: Path) -> int | None:
+def _pid_record(pid_path: Path) -> list[str]:
     try:
-        text = pid_path.read_text(encoding="utf-8").strip()
+        return pid_path.read_text(encoding="utf-8").split()
     except FileNotFoundError:
-        return None
-    return int(text) if text.isdigit() else None
+        return []
+
+
+def read_pid(pid_path: Path) -> int | None:
+    record = _pid_record(pid_path)
+    return int(record[0]) if record and record[0].isdigit() else None
+
+
+def _stat(pid: int) -> list[str]:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8")
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        return []
+    return stat.rsplit(")", 1)[-1].split()
+
+
+def start_time(pid: int) -> str | None:
+    """When ``pid`` started, in clock ticks since boot: tells a reused pid from the original."""
+    fields = _stat(pid)
+    return fields[19] if len(fields) > 19 else None
 
 
 def is_running(pid: int | None) -> bool:
@@ -51,18 +70,19 @@ def is_running(pid: int | None) -> bool:
     if pid is None or pid <= 0:
         return False
     _reap(pid)
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8")
-    except (FileNotFoundError, ProcessLookupError, PermissionError):
-        return False
-    state = stat.rsplit(")", 1)[-1].split()[0]
-    return state not in ("Z", "X")
+    fields = _stat(pid)
+    return bool(fields) and fields[0] not in ("Z", "X")
 
 
 def running_pid(pid_path: Path) -> int | None:
-    """The pid recorded in ``pid_path`` if that process still runs."""
+    """The pid recorded in ``pid_path`` if that very process still runs (not a reused pid)."""
+    record = _pid_record(pid_path)
     pid = read_pid(pid_path)
-    return pid if is_running(pid) else None
+    if not is_running(pid) or pid is None:
+        return None
+    if len(record) > 1 and record[1] != start_time(pid):
+        return None
+    return pid
 
 
 def _reap(pid: int) -> None:

@@ -17,6 +17,7 @@ from homefield.local.parts import Part, StackLayout, plan_parts
 Echo = Callable[[str], None]
 SERVICE_STOP_SECONDS = 10.0
 KAFKA_STOP_SECONDS = 30.0
+PROGRESS_SECONDS = 5.0
 
 
 class StackError(Exception):
@@ -110,25 +111,35 @@ class LocalStack:
 
     def wait_healthy(self, parts: Sequence[Part], timeout: float) -> None:
         """Block until every part is healthy; StackError with each failed part's log end."""
-        pending, failures = list(parts), []
-        deadline = time.monotonic() + timeout
+        pending, failures = list(parts), list[str]()
+        started = time.monotonic()
+        next_report = started + PROGRESS_SECONDS
         while pending:
-            for part in list(pending):
-                if self.healthy(part):
-                    pending.remove(part)
-                    self.echo(f"{part.name}: healthy")
-                elif self.pid(part) is None:
-                    pending.remove(part)
-                    failures.append(self._failure(part, "exited before it became healthy"))
-            if pending and time.monotonic() >= deadline:
-                failures += [
-                    self._failure(part, f"not healthy after {timeout:g}s") for part in pending
-                ]
+            pending = self._check_once(pending, failures)
+            now = time.monotonic()
+            if pending and now - started >= timeout:
+                late = f"not healthy after {timeout:g}s"
+                failures += [self._failure(part, late) for part in pending]
                 pending = []
+            elif pending and now >= next_report:
+                names = ", ".join(part.name for part in pending)
+                self.echo(f"waiting for {names} ({now - started:.0f}s)")
+                next_report = now + PROGRESS_SECONDS
             if pending:
                 time.sleep(0.25)
         if failures:
             raise StackError("\n".join(failures))
+
+    def _check_once(self, pending: list[Part], failures: list[str]) -> list[Part]:
+        still: list[Part] = []
+        for part in pending:
+            if self.healthy(part):
+                self.echo(f"{part.name}: healthy")
+            elif self.pid(part) is None:
+                failures.append(self._failure(part, "exited before it became healthy"))
+            else:
+                still.append(part)
+        return still
 
     def _failure(self, part: Part, what: str) -> str:
         log = self.layout.log_path(part.name)

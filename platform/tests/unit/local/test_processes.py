@@ -74,3 +74,15 @@ def test_kill_now_ends_the_whole_process_group(tmp_path: Path) -> None:
     processes.kill_now(pid)
     assert not processes.is_running(pid)
     assert processes.wait_gone(child, 30)
+
+
+def test_a_pid_file_from_before_a_reboot_never_stops_an_unrelated_process(tmp_path: Path) -> None:
+    pid, _, pid_file = _spawn(tmp_path, FAKE_SLEEPER)
+    recorded = processes.start_time(pid)
+    assert pid_file.read_text().split() == [str(pid), recorded]
+    stale = tmp_path / "stale.pid"
+    stale.write_text(f"{pid} 1\n")
+    assert processes.running_pid(stale) is None
+    assert processes.stop(stale, timeout=1) is False
+    assert processes.running_pid(pid_file) == pid
+    processes.stop(pid_file, timeout=30)
