@@ -1,4 +1,10 @@
-"""The local alert sink: Alertmanager's webhook receivers post here, one JSON line per alert."""
+"""The local alert sink: Alertmanager's webhook receivers post here, one JSON line per alert.
+
+POST /alerts/<team>/<severity>   an Alertmanager webhook payload; each alert is appended
+                                 to <dir>/<team>.jsonl
+GET  /alerts[?team=&severity=]   {"alerts": [...]}: every recorded alert, oldest first per team
+GET  /healthz                    200 while serving
+"""
 
 from __future__ import annotations
 
@@ -98,9 +104,13 @@ class _Handler(BaseHTTPRequestHandler):
         if url.path == "/healthz":
             self._reply(HTTPStatus.OK, {"status": "ok"})
         elif url.path.rstrip("/") == "/alerts":
-            team = parse_qs(url.query).get("team", [None])[0]
+            query = parse_qs(url.query)
+            team, severity = query.get("team", [None])[0], query.get("severity", [None])[0]
             try:
-                self._reply(HTTPStatus.OK, {"alerts": self.server.store.read(team)})
+                alerts = self.server.store.read(team)
+                if severity is not None:
+                    alerts = [alert for alert in alerts if alert["severity"] == severity]
+                self._reply(HTTPStatus.OK, {"alerts": alerts})
             except AlertSinkError as exc:
                 self._reply(HTTPStatus.BAD_REQUEST, {"error": str(exc)})
         else:

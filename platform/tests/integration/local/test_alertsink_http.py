@@ -66,6 +66,8 @@ def test_a_page_posted_by_alertmanager_is_listed_for_its_team(sink: tuple[str, P
     assert alert["alertname"] == "PaymentsCaptureAvailability"
     assert alert["annotations"]["runbook_url"].endswith("#capture-availability")
     assert _request(f"{url}/alerts?team=checkout") == (200, {"alerts": []})
+    assert _request(f"{url}/alerts?team=payments&severity=ticket") == (200, {"alerts": []})
+    assert len(_request(f"{url}/alerts?severity=page")[1]["alerts"]) == 1
     assert len(_request(f"{url}/alerts")[1]["alerts"]) == 1
     assert "PaymentsCaptureAvailability" in (directory / "payments.jsonl").read_text()
 
