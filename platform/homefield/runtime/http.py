@@ -14,7 +14,6 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from opentelemetry.trace import SpanKind, Tracer
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from starlette.routing import Match
 
 from homefield.runtime.metrics import Metrics
 from homefield.runtime.tracing import context_from_metadata
@@ -23,11 +22,9 @@ Probe = Callable[[], Awaitable[dict[str, bool]]]
 
 
 def _route_template(request: Request) -> str:
-    for route in request.app.router.routes:
-        match, _ = route.matches(request.scope)
-        if match == Match.FULL:
-            return str(getattr(route, "path", request.url.path))
-    return "unmatched"
+    """The matched route's template (``/v1/orders/{order_id}``), known once routing ran."""
+    route = request.scope.get("route")
+    return str(getattr(route, "path", "unmatched"))
 
 
 def build_ops_app(
@@ -40,20 +37,19 @@ def build_ops_app(
     async def observe(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
-        route = _route_template(request)
         started = time.perf_counter()
         status = 500
         headers = [(k, v) for k, v in request.headers.items() if k == "traceparent"]
         with tracer.start_as_current_span(
-            f"{request.method} {route}",
-            context=context_from_metadata(headers),
-            kind=SpanKind.SERVER,
-        ):
+            f"{request.method}", context=context_from_metadata(headers), kind=SpanKind.SERVER
+        ) as span:
             try:
                 response = await call_next(request)
                 status = response.status_code
                 return response
             finally:
+                route = _route_template(request)
+                span.update_name(f"{request.method} {route}")
                 metrics.http_requests.labels(request.method, route, str(status)).inc()
                 metrics.http_seconds.labels(request.method, route).observe(
                     time.perf_counter() - started

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import grpc
+from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
 from opentelemetry.sdk.trace import SpanProcessor
 
@@ -72,6 +73,9 @@ class ServiceApp:
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = False
         self.grpc_port: int | None = None
+        self.producer: AIOKafkaProducer | None = None
+        self.relay: OutboxRelay | None = None
+        self.consumer: EventConsumer | None = None
         self.http_port: int | None = None
 
     # --- what a service adds -------------------------------------------------------------
@@ -99,18 +103,8 @@ class ServiceApp:
     async def start(self) -> None:
         s, spec = self.settings, self.entry.spec
         self.db.open()
-        self.producer = new_producer(s.kafka_bootstrap)
-        await start_with_retry(self.producer)
-        self.relay = OutboxRelay(
-            db=self.db,
-            producer=self.producer,
-            metrics=self.metrics,
-            source=f"//homefield/{self.name}",
-            batch_size=s.relay_batch_size,
-        )
-        self.db.on_commit(self.relay.wake)
-        self._spawn(self.relay.run(), "outbox relay")
-        self.consumer: EventConsumer | None = None
+        if self.uses_kafka:
+            await self._start_relay()
         if self._handlers and spec.consumes:
             await self._start_consumer()
         if self.grpc is not None and spec.grpc is not None:
@@ -123,6 +117,24 @@ class ServiceApp:
             "service started", extra={"grpc_port": self.grpc_port, "http_port": self.http_port}
         )
 
+    @property
+    def uses_kafka(self) -> bool:
+        """Services that neither publish nor consume run without a broker."""
+        return bool(self.entry.spec.publishes or self.entry.spec.consumes)
+
+    async def _start_relay(self) -> None:
+        self.producer = new_producer(self.settings.kafka_bootstrap)
+        await start_with_retry(self.producer)
+        self.relay = OutboxRelay(
+            db=self.db,
+            producer=self.producer,
+            metrics=self.metrics,
+            source=f"//homefield/{self.name}",
+            batch_size=self.settings.relay_batch_size,
+        )
+        self.db.on_commit(self.relay.wake)
+        self._spawn(self.relay.run(), "outbox relay")
+
     async def _start_consumer(self) -> None:
         s, spec = self.settings, self.entry.spec
         topics = [s.topic_prefix + topic for topic in spec.consumes]
@@ -132,7 +144,7 @@ class ServiceApp:
         await start_with_retry(self._kafka_consumer)
         self.consumer = EventConsumer(
             consumer=self._kafka_consumer,
-            dlq_producer=self.producer,
+            dlq_producer=self._require_producer(),
             dlq_topic=s.topic_prefix + spec.dlq_topic,
             handlers=self._handlers,
             db=self.db,
@@ -154,13 +166,15 @@ class ServiceApp:
         if self.consumer is not None:
             self.consumer.stop()
         await self._join_tasks(exclude_relay=True, timeout=grace * 0.3)
-        await self.relay.stop(deadline_seconds=grace * 0.2)
+        if self.relay is not None:
+            await self.relay.stop(deadline_seconds=grace * 0.2)
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         if self.consumer is not None:
             await self._kafka_consumer.stop()
-        await self.producer.stop()
+        if self.producer is not None:
+            await self.producer.stop()
         for channel in self._channels.values():
             await channel.close()
         await self._http_server.stop()
@@ -177,6 +191,11 @@ class ServiceApp:
             if task.done() and not task.cancelled() and task.exception() is not None:
                 raise RuntimeError(f"{task.get_name()} failed") from task.exception()
 
+    def _require_producer(self) -> AIOKafkaProducer:
+        if self.producer is None:
+            raise RuntimeError(f"{self.name}: consumes events but has no producer for its DLQ")
+        return self.producer
+
     def _spawn(self, coro: Any, name: str) -> None:
         self._tasks.append(asyncio.create_task(coro, name=name))
 
@@ -187,11 +206,10 @@ class ServiceApp:
                 await asyncio.wait_for(asyncio.gather(*pending, return_exceptions=True), timeout)
 
     async def _readiness(self) -> dict[str, bool]:
-        return {
-            "accepting": not self._stopping,
-            "database": self.db.is_reachable(),
-            "kafka": await broker_reachable(self.settings.kafka_bootstrap),
-        }
+        checks = {"accepting": not self._stopping, "database": self.db.is_reachable()}
+        if self.uses_kafka:
+            checks["kafka"] = await broker_reachable(self.settings.kafka_bootstrap)
+        return checks
 
     def _info(self) -> dict[str, Any]:
         team = self.catalog.teams.teams[self.entry.team]

@@ -2,12 +2,15 @@
 
 A relative repository path is not clickable from an alert notification, so every link is an
 absolute URL under ``RUNBOOK_BASE_URL``: the repository's main branch as GitHub renders it. A fork
-that deploys its own copy changes this one constant and re-runs ``homefield render``.
+that deploys its own copy changes this one constant (in homefield.catalog.repo) and re-runs
+``homefield render``.
 """
 
 from __future__ import annotations
 
-RUNBOOK_BASE_URL = "https://github.com/homefield-dev/homefield/blob/main"
+from homefield.catalog.repo import RUNBOOK_BASE_URL
+
+__all__ = ["RUNBOOK_BASE_URL", "runbook_target", "runbook_url"]
 
 
 def runbook_url(service: str, ref: str = "RUNBOOK.md") -> str:

@@ -5,8 +5,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from .storefront_fixtures import API_KEY, live_shop
+from storefront_fixtures import API_KEY, live_shop
 
 pytestmark = pytest.mark.integration
 

@@ -5,8 +5,7 @@ from pathlib import Path
 
 import pytest
 from homefield.testing.service import eventually
-
-from .storefront_fixtures import live_shop
+from storefront_fixtures import live_shop
 
 pytestmark = pytest.mark.integration
 
