@@ -119,6 +119,8 @@ class GrpcBench:
         self.concurrency = concurrency
         self.profiles = profiles
         self.stubs: dict[str, ShippingServiceAsyncStub] = {}
+        self.server_metrics = _metrics(catalog, SERVICE)
+        self.client_metrics = _metrics(catalog, CALLER)
         self._stack = AsyncExitStack()
         self._servicer = BenchShippingServicer()
 
@@ -149,7 +151,7 @@ class GrpcBench:
 
     async def _start_platform_server(self) -> int:
         server = GrpcServer(
-            metrics=_metrics(self.catalog, SERVICE),
+            metrics=self.server_metrics,
             tracer=_tracer(SERVICE),
             faults=FaultInjector({}),
         )
@@ -168,9 +170,7 @@ class GrpcBench:
         return port
 
     def _platform_channel(self, port: int) -> grpc.aio.Channel:
-        return open_channel(
-            f"{_HOST}:{port}", metrics=_metrics(self.catalog, CALLER), tracer=_tracer(CALLER)
-        )
+        return open_channel(f"{_HOST}:{port}", metrics=self.client_metrics, tracer=_tracer(CALLER))
 
     def _stub(self, channel: grpc.aio.Channel) -> ShippingServiceAsyncStub:
         self._stack.push_async_callback(channel.close)

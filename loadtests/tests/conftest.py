@@ -1,4 +1,5 @@
 import importlib
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
@@ -7,18 +8,18 @@ import pytest
 LOADTESTS = Path(__file__).resolve().parents[1]
 
 
-def _load(monkeypatch: pytest.MonkeyPatch, name: str) -> ModuleType:
+@pytest.fixture
+def load(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], ModuleType]:
+    """Import a module of loadtests/ by file name, as the scripts import their neighbours."""
     monkeypatch.syspath_prepend(str(LOADTESTS))
-    return importlib.import_module(name)
+    return importlib.import_module
 
 
 @pytest.fixture
-def stats(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    """loadtests/loadtest_stats.py (the scripts import their neighbours by file name)."""
-    return _load(monkeypatch, "loadtest_stats")
+def stats(load: Callable[[str], ModuleType]) -> ModuleType:
+    return load("loadtest_stats")
 
 
 @pytest.fixture
-def wrapper(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    """loadtests/run_loadtest.py."""
-    return _load(monkeypatch, "run_loadtest")
+def wrapper(load: Callable[[str], ModuleType]) -> ModuleType:
+    return load("run_loadtest")
