@@ -59,6 +59,8 @@ class ServiceSpec(BaseModel):
     publishes: list[TopicSpec] = []
     consumes: list[str] = []
     calls: list[str] = []
+    # Settings (without the <SVC>_ prefix) that come from a secret, never from a ConfigMap.
+    secrets: list[str] = []
 
     @property
     def dlq_topic(self) -> str:

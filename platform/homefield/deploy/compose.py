@@ -73,7 +73,10 @@ def _service(catalog: Catalog, entry: ServiceEntry) -> dict[str, Any]:
     return {
         "build": {"context": "../..", "dockerfile": "Dockerfile", "args": {"SERVICE": entry.name}},
         "image": f"homefield/{entry.name}:local",
-        "environment": service_env(catalog, entry, kafka=COMPOSE_KAFKA, host_of=compose_host),
+        "environment": {
+            **service_env(catalog, entry, kafka=COMPOSE_KAFKA, host_of=compose_host),
+            "HOMEFIELD_ENV": "local",  # compose is a developer's machine: the local API key is fine
+        },
         "ports": ports,
         "read_only": True,
         "tmpfs": ["/tmp"],

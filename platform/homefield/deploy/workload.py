@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from homefield.catalog import ServiceEntry
-from homefield.deploy.env import RUN_AS_USER, image, labels, selector_labels
+from homefield.deploy.env import RUN_AS_USER, env_prefix, image, labels, selector_labels
 
 Manifest = dict[str, Any]
 BASE_RESOURCES = {
@@ -48,6 +48,18 @@ def _probe(path: str, period: int, initial_delay: int) -> dict[str, Any]:
     }
 
 
+def _secret_env(entry: ServiceEntry) -> list[dict[str, Any]]:
+    """Each secret setting from the Secret ``<svc>-secrets``, which the deploying team creates."""
+    prefix = env_prefix(entry.name)
+    return [
+        {
+            "name": f"{prefix}_{setting.upper()}",
+            "valueFrom": {"secretKeyRef": {"name": f"{entry.name}-secrets", "key": setting}},
+        }
+        for setting in entry.spec.secrets
+    ]
+
+
 def _container(entry: ServiceEntry) -> dict[str, Any]:
     return {
         "name": entry.name,
@@ -55,6 +67,7 @@ def _container(entry: ServiceEntry) -> dict[str, Any]:
         "imagePullPolicy": "IfNotPresent",
         "ports": _ports(entry),
         "envFrom": [{"configMapRef": {"name": config_name(entry)}}],
+        **({"env": _secret_env(entry)} if entry.spec.secrets else {}),
         "readinessProbe": _probe("/readyz", 5, 2),
         "livenessProbe": _probe("/healthz", 10, 10),
         "resources": BASE_RESOURCES,
