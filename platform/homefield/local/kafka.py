@@ -84,39 +84,45 @@ class KafkaSettings:
         return self.data_dir / "config"
 
 
+# Settings that suit one node on a laptop: replication 1, no topic auto-creation, few threads.
+_SINGLE_NODE = {
+    "process.roles": "broker,controller",
+    "node.id": "1",
+    "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+    "controller.listener.names": "CONTROLLER",
+    "inter.broker.listener.name": "PLAINTEXT",
+    "num.partitions": "1",
+    "default.replication.factor": "1",
+    "min.insync.replicas": "1",
+    "offsets.topic.replication.factor": "1",
+    "offsets.topic.num.partitions": "3",
+    "transaction.state.log.replication.factor": "1",
+    "transaction.state.log.min.isr": "1",
+    "transaction.state.log.num.partitions": "3",
+    "share.coordinator.state.topic.replication.factor": "1",
+    "share.coordinator.state.topic.min.isr": "1",
+    "group.initial.rebalance.delay.ms": "0",
+    # A broker killed with SIGKILL may only register again once its old session expired.
+    "broker.heartbeat.interval.ms": "500",
+    "broker.session.timeout.ms": "4000",
+    "auto.create.topics.enable": "false",
+    "delete.topic.enable": "true",
+    "num.network.threads": "2",
+    "num.io.threads": "4",
+    "background.threads": "4",
+    "log.cleaner.dedupe.buffer.size": "16777216",
+}
+
+
 def render_server_properties(settings: KafkaSettings) -> str:
     """server.properties for a combined broker+controller node that suits one laptop."""
     host, port, ctl = settings.host, settings.port, settings.controller_port
     values = {
-        "process.roles": "broker,controller",
-        "node.id": "1",
+        **_SINGLE_NODE,
         "controller.quorum.voters": f"1@{host}:{ctl}",
         "listeners": f"PLAINTEXT://{host}:{port},CONTROLLER://{host}:{ctl}",
         "advertised.listeners": f"PLAINTEXT://{host}:{port}",
-        "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-        "controller.listener.names": "CONTROLLER",
-        "inter.broker.listener.name": "PLAINTEXT",
         "log.dirs": str(settings.log_dir),
-        "num.partitions": "1",
-        "default.replication.factor": "1",
-        "min.insync.replicas": "1",
-        "offsets.topic.replication.factor": "1",
-        "offsets.topic.num.partitions": "3",
-        "transaction.state.log.replication.factor": "1",
-        "transaction.state.log.min.isr": "1",
-        "transaction.state.log.num.partitions": "3",
-        "share.coordinator.state.topic.replication.factor": "1",
-        "share.coordinator.state.topic.min.isr": "1",
-        "group.initial.rebalance.delay.ms": "0",
-        # A broker killed with SIGKILL may only register again once its old session expired.
-        "broker.heartbeat.interval.ms": "500",
-        "broker.session.timeout.ms": "4000",
-        "auto.create.topics.enable": "false",
-        "delete.topic.enable": "true",
-        "num.network.threads": "2",
-        "num.io.threads": "4",
-        "background.threads": "4",
-        "log.cleaner.dedupe.buffer.size": "16777216",
     }
     lines = ["# Written by homefield.local.kafka on every start; edits are overwritten."]
     lines += [f"{key}={value}" for key, value in values.items()]
