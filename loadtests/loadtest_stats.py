@@ -62,8 +62,9 @@ class Summary:
     def count(self, status: str) -> int:
         return sum(1 for order in self.orders if order.status == status)
 
-    def latency_ms(self, q: float) -> float | None:
-        values = [order.latency_ms for order in self.orders]
+    def latency_ms(self, q: float, status: str | None = None) -> float | None:
+        """Placed-to-terminal percentile over all terminal orders, or those ending in ``status``."""
+        values = [o.latency_ms for o in self.orders if status is None or o.status == status]
         return percentile(values, q) if values else None
 
     @property
@@ -195,6 +196,8 @@ def render(summary: Summary) -> list[str]:
         f"{_ms(http.p99_ms)}",
         f"placed -> terminal p50 / p99: {_ms(summary.latency_ms(50))} / "
         f"{_ms(summary.latency_ms(99))}",
+        f"placed -> SHIPPED p50 / p99:  {_ms(summary.latency_ms(50, 'SHIPPED'))} / "
+        f"{_ms(summary.latency_ms(99, 'SHIPPED'))}",
         f"errors:                       {summary.errors} (failed requests {http.failures}, "
         f"orders not terminal in time {summary.unfinished})",
     ]

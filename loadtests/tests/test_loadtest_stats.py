@@ -142,6 +142,11 @@ def test_summary_counts_terminal_orders_per_second_and_errors(stats: ModuleType)
     assert summary.orders_per_second == pytest.approx(3.1)
     assert "orders terminal:              31 (SHIPPED 30, CANCELLED 1)" in text
     assert "HTTP p50 / p95 / p99:         10 ms / 30 ms / 45 ms" in text
+    assert summary.latency_ms(50) == pytest.approx(114)
+    assert summary.latency_ms(50, "SHIPPED") == pytest.approx(114.5)
+    assert summary.latency_ms(0, "SHIPPED") == pytest.approx(100)
+    assert summary.latency_ms(0) == pytest.approx(20)
+    assert "placed -> SHIPPED p50 / p99:  114 ms / 129 ms" in text
     assert "errors:                       3 (failed requests 2" in text
 
 
