@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from homefield.catalog import Catalog, CatalogError
+from homefield.catalog import Catalog, CatalogError, find_repo_root
 from homefield.local.kafka import KafkaError
 from homefield.local.parts import StackLayout
 from homefield.local.stack import LocalStack, PartState, StackError
@@ -124,7 +124,7 @@ def alert_sink(
     """Serve the alert sink: Alertmanager webhooks in, pages by team out (GET /alerts)."""
     from homefield.local.alertsink import serve
 
-    target = directory or Path.cwd() / ".run" / "alerts"
+    target = directory or _repo_root() / ".run" / "alerts"
     try:
         serve(host=host, port=port, directory=target)
     except OSError as exc:
@@ -132,6 +132,13 @@ def alert_sink(
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
         return
+
+
+def _repo_root() -> Path:
+    try:
+        return find_repo_root()
+    except CatalogError:
+        return Path.cwd()
 
 
 def register(app: typer.Typer) -> None:

@@ -14,6 +14,7 @@ from homefield.local.kafka import (
     render_server_properties,
     require_kafka_libs,
 )
+from homefield.testing.kafka import local_broker
 from homefield.testing.scratch_shop import write_scratch_shop
 
 REPO = Path(__file__).resolve().parents[4]
@@ -76,3 +77,8 @@ def test_the_repository_topics_include_every_published_topic_and_dlq() -> None:
     assert topics["orders.v1"].partitions == 3
     assert topics["orders.v1"].retention_ms == 7 * 86_400_000
     assert "inventory.dlq" in topics
+
+
+def test_the_test_broker_without_jars_fails_with_make_setup(tmp_path: Path) -> None:
+    with pytest.raises(KafkaError, match="run `make setup`"), local_broker(tmp_path, tmp_path):
+        pass
