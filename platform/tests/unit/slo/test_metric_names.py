@@ -1,43 +1,20 @@
 """Rules and dashboards may only name metrics that docs/METRICS.md says the runtime exports."""
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from homefield.catalog import Catalog
 from homefield.slo.dashboards import overview_dashboard, service_dashboard
+from homefield.slo.promql import expressions, metric_names
 from homefield.slo.rules import platform_rule_groups, service_rule_groups
 
 REPO = Path(__file__).resolve().parents[4]
-KEYWORDS = {"and", "or", "unless", "bool", "offset", "by", "without", "on", "ignoring"}
 
 
 def documented_metrics() -> set[str]:
     text = (REPO / "docs" / "METRICS.md").read_text(encoding="utf-8")
     return set(re.findall(r"^\| `([a-z_]+)` \|", text, flags=re.MULTILINE))
-
-
-def metric_names(expr: str) -> set[str]:
-    expr = re.sub(r'"(?:[^"\\]|\\.)*"', '""', expr)
-    expr = re.sub(r"\{[^}]*\}", "", expr)
-    expr = re.sub(r"\[[^\]]*\]", "", expr)
-    expr = re.sub(r"\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)", "", expr)
-    names = re.findall(r"\b([a-zA-Z_:][a-zA-Z0-9_:]*)\b(?!\s*\()", expr)
-    return {name for name in names if name not in KEYWORDS and not name[0].isdigit()}
-
-
-def _exprs(node: Any) -> Iterator[str]:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "expr" and isinstance(value, str):
-                yield value
-            else:
-                yield from _exprs(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _exprs(item)
 
 
 def _base_name(metric: str) -> str:
@@ -66,7 +43,7 @@ def test_rules_and_dashboards_name_only_documented_or_recorded_metrics(catalog: 
     recorded = {rule["record"] for group in groups for rule in group["rules"] if "record" in rule}
     boards = [service_dashboard(catalog, e) for e in catalog.services.values()]
     boards.append(overview_dashboard())
-    named = {name for expr in _exprs([groups, boards]) for name in metric_names(expr)}
+    named = {name for expr in expressions([groups, boards]) for name in metric_names(expr)}
     raw = {name for name in named if ":" not in name}
     assert {_base_name(name) for name in raw} <= documented_metrics()
     assert {name for name in named if ":" in name} <= recorded
