@@ -18,7 +18,7 @@ from typing import Any
 from locust import FastHttpUser, constant, task
 
 TERMINAL = frozenset({"SHIPPED", "CANCELLED"})
-POLL_INTERVAL_SECONDS = 0.05
+POLL_INTERVAL_SECONDS = 0.1
 POLL_TIMEOUT_SECONDS = 30.0
 
 
