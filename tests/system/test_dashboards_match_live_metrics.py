@@ -6,7 +6,6 @@ import re
 import httpx
 import pytest
 import yaml
-
 from homefield.catalog import Catalog
 from homefield.slo.promql import expressions, metric_names
 from shop_client import ShopClient, order_body
