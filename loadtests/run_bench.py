@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
+from aiokafka.errors import KafkaError as ClientKafkaError
 from bench_grpc import GrpcBench
 from bench_relay import RelayBench
 from bench_rounds import (
@@ -169,6 +170,9 @@ def main(argv: list[str] | None = None) -> int:
                 results = asyncio.run(run_all(args, bootstrap))
     except KafkaError as exc:
         typer.echo(f"bench: the Kafka broker is not available: {exc}", err=True)
+        return 1
+    except (ClientKafkaError, TimeoutError) as exc:
+        typer.echo(f"bench: a round could not finish: {exc!r}", err=True)
         return 1
     for line in render_table(results):
         typer.echo(line)
