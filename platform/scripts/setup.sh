@@ -35,6 +35,20 @@ install_debian_tools() {
   as_root apt-get update -qq
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends \
     "${missing[@]}" >/dev/null
+  stop_system_services
+}
+
+# Debian starts the packaged Prometheus and Alertmanager as system services on 9090 and 9093,
+# the ports `make up` uses: the project only wants the programs, so those services are stopped.
+stop_system_services() {
+  command -v systemctl >/dev/null 2>&1 || return 0
+  local unit
+  for unit in prometheus prometheus-alertmanager; do
+    if systemctl is-active --quiet "$unit" 2>/dev/null; then
+      step "stopping and disabling the system service $unit (make up runs its own)"
+      as_root systemctl disable --now --quiet "$unit"
+    fi
+  done
 }
 
 fetch_kafka_jars() {
