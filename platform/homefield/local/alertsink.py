@@ -129,6 +129,10 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._reply(HTTPStatus.OK, {"recorded": count})
 
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        if not self.path.startswith("/healthz"):
+            super().log_request(code, size)
+
     def _read_json(self) -> Any:
         length = int(self.headers.get("Content-Length") or 0)
         if length <= 0 or length > _MAX_BODY:

@@ -25,29 +25,43 @@ def show(files: list[Path], lines: int, echo: Callable[[str], None]) -> None:
             echo(text)
 
 
+class LogFollower:
+    """Remembers where each log ended, and hands out the complete lines appended since."""
+
+    def __init__(self, files: list[Path]) -> None:
+        self.offsets = {path: path.stat().st_size if path.exists() else 0 for path in files}
+        self.width = max((len(path.stem) for path in files), default=0)
+
+    def new_lines(self) -> list[str]:
+        """Lines appended since the last call, each prefixed by its part."""
+        lines: list[str] = []
+        for path, offset in self.offsets.items():
+            prefix = f"{path.stem:<{self.width}} | "
+            self.offsets[path], appended = _read_new(path, offset)
+            lines += [prefix + line for line in appended]
+        return lines
+
+
 def follow(files: list[Path], echo: Callable[[str], None], poll: float = 0.5) -> None:
     """Print lines appended to ``files``, each prefixed by its part, until interrupted."""
-    offsets = {path: path.stat().st_size for path in files}
-    width = max((len(path.stem) for path in files), default=0)
+    follower = LogFollower(files)
     while True:
-        for path in files:
-            offsets[path] = _print_new(path, offsets[path], f"{path.stem:<{width}} | ", echo)
+        for line in follower.new_lines():
+            echo(line)
         time.sleep(poll)
 
 
-def _print_new(path: Path, offset: int, prefix: str, echo: Callable[[str], None]) -> int:
+def _read_new(path: Path, offset: int) -> tuple[int, list[str]]:
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        return 0
+        return 0, []
     if size < offset:
         offset = 0
     if size == offset:
-        return offset
+        return offset, []
     with path.open("rb") as handle:
         handle.seek(offset)
         data = handle.read()
     complete = data.rfind(b"\n") + 1
-    for line in data[:complete].decode("utf-8", errors="replace").splitlines():
-        echo(prefix + line)
-    return offset + complete
+    return offset + complete, data[:complete].decode("utf-8", errors="replace").splitlines()

@@ -4,6 +4,7 @@ import pytest
 from homefield.cli import app
 from homefield.local.cli import render_table
 from homefield.local.health import free_port
+from homefield.local.logs import LogFollower
 from homefield.local.parts import Part
 from homefield.local.stack import PartState
 from homefield.testing.scratch_shop import write_scratch_shop
@@ -66,3 +67,19 @@ def test_a_broken_catalog_is_one_line_naming_the_file(scratch: Path) -> None:
     assert result.output.startswith("error: ")
     assert "service.yaml" in result.output
     assert "Traceback" not in result.output
+
+
+def test_following_logs_prints_new_complete_lines_prefixed_by_their_part(tmp_path: Path) -> None:
+    orders, kafka = tmp_path / "orders.log", tmp_path / "kafka.log"
+    orders.write_text("FakeOrders old line\n")
+    kafka.write_text("")
+    follower = LogFollower([kafka, orders])
+    assert follower.new_lines() == []
+    with orders.open("a") as log:
+        log.write("FakeOrders new line\nFakeOrders half a li")
+    with kafka.open("a") as log:
+        log.write("FakeKafka started\n")
+    assert follower.new_lines() == ["kafka  | FakeKafka started", "orders | FakeOrders new line"]
+    with orders.open("a") as log:
+        log.write("ne\n")
+    assert follower.new_lines() == ["orders | FakeOrders half a line"]
