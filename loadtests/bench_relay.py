@@ -76,6 +76,21 @@ def confirmed_event(index: int) -> OrderConfirmed:
     )
 
 
+def shipment_handler(clock: Clock) -> Callable[[OrderConfirmed, Transaction], None]:
+    """The platform side's one handler: a ShipmentDispatched for every OrderConfirmed."""
+
+    def dispatch_shipment(event: OrderConfirmed, tx: Transaction) -> None:
+        clock.mark_first()
+        shipment = ShipmentDispatched(
+            order_id=event.order_id,
+            shipment_id=f"shp-{event.order_id}",
+            tracking_number=f"TRK{event.order_id[-7:]}",
+        )
+        tx.publish(shipment, key=event.order_id)
+
+    return dispatch_shipment
+
+
 async def preproduce(bootstrap: str, topic: str, count: int) -> None:
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=20)
     await producer.start()
@@ -140,18 +155,8 @@ class RelayBench:
     async def platform(self) -> Sample:
         topics = await self._prepare()
         clock = Clock()
-
-        def dispatch_shipment(event: OrderConfirmed, tx: Transaction) -> None:
-            clock.mark_first()
-            shipment = ShipmentDispatched(
-                order_id=event.order_id,
-                shipment_id=f"shp-{event.order_id}",
-                tracking_number=f"TRK{event.order_id[-7:]}",
-            )
-            tx.publish(shipment, key=event.order_id)
-
         app = self._platform_app(topics)
-        app.consume({OrderConfirmed: dispatch_shipment})
+        app.consume({OrderConfirmed: shipment_handler(clock)})
         registry = app.metrics.registry
 
         def delivered() -> bool:
