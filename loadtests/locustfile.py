@@ -3,7 +3,9 @@
 Run it through loadtests/run_loadtest.py (`make loadtest`), which sets:
 - HOMEFIELD_LOADTEST_API_KEY: the storefront API key (default local-dev-key);
 - HOMEFIELD_LOADTEST_ORDERS: a file that gets one JSON line per order the scenario followed to
-  a terminal status (or gave up on), the body of GET /v1/orders/{id}.
+  a terminal status (or gave up on), the body of GET /v1/orders/{id};
+- HOMEFIELD_LOADTEST_USER_RATE: orders per second per user (constant throughput), or 0 for no
+  pause between one order's end and the next.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import time
 import uuid
 from typing import Any
 
-from locust import FastHttpUser, constant, task
+from locust import FastHttpUser, constant, constant_throughput, task
 
 TERMINAL = frozenset({"SHIPPED", "CANCELLED"})
 POLL_INTERVAL_SECONDS = 0.1
@@ -30,12 +32,15 @@ def record_order(order: dict[str, Any]) -> None:
 
 
 class Shopper(FastHttpUser):
-    wait_time = constant(0)
-
     def on_start(self) -> None:
         key = os.environ.get("HOMEFIELD_LOADTEST_API_KEY", "local-dev-key")
         self.auth = {"Authorization": f"Bearer {key}"}
         self.customer_id = f"load-{uuid.uuid4().hex[:12]}"
+        rate = float(os.environ.get("HOMEFIELD_LOADTEST_USER_RATE", "0"))
+        self.pacing = constant_throughput(rate) if rate > 0 else constant(0)
+
+    def wait_time(self) -> float:
+        return self.pacing(self)
 
     @task
     def browse_order_and_wait(self) -> None:

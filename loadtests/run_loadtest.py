@@ -1,7 +1,7 @@
 """`make loadtest`: Locust, headless, against the running shop's storefront; then the figures.
 
 Run: .venv/bin/python loadtests/run_loadtest.py [--users 50] [--spawn-rate 10] [--run-time 60s]
-     [--host http://127.0.0.1:8080] [--api-key local-dev-key]
+     [--rate ORDERS_PER_SECOND] [--host http://127.0.0.1:8080] [--api-key local-dev-key]
 Prints orders per second (orders that reached SHIPPED or CANCELLED / run time), HTTP p50, p95
 and p99, placed-to-terminal p50 and p99 from each order's history, and the error count.
 Exit codes: 0 the run finished (whatever the figures), 1 the shop is not up or Locust failed to
@@ -87,17 +87,24 @@ def locust_command(args: argparse.Namespace, csv_prefix: Path) -> list[str]:
     ]
 
 
-def run_locust(args: argparse.Namespace, workdir: Path) -> Summary:
-    orders_file = workdir / "orders.jsonl"
-    env = {
-        **os.environ,
+def locust_env(args: argparse.Namespace, orders_file: Path) -> dict[str, str]:
+    """What the scenario reads: the API key, where to record orders, each user's pace."""
+    user_rate = args.rate / args.users if args.rate else 0.0
+    return {
         "HOMEFIELD_LOADTEST_API_KEY": args.api_key,
         "HOMEFIELD_LOADTEST_ORDERS": str(orders_file),
+        "HOMEFIELD_LOADTEST_USER_RATE": f"{user_rate:g}",
     }
+
+
+def run_locust(args: argparse.Namespace, workdir: Path) -> Summary:
+    orders_file = workdir / "orders.jsonl"
+    env = {**os.environ, **locust_env(args, orders_file)}
     command = locust_command(args, workdir / "run")
+    pace = f"at most {args.rate:g} orders/s" if args.rate else "no pause between orders"
     typer.echo(
         f"running: locust --users {args.users} --spawn-rate {args.spawn_rate} "
-        f"--run-time {args.run_time} --host {args.host}",
+        f"--run-time {args.run_time} --host {args.host} ({pace})",
         err=True,
     )
     result = subprocess.run(command, env=env, check=False)
@@ -124,7 +131,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--spawn-rate", type=float, default=10)
     parser.add_argument("--run-time", default="60s")
+    parser.add_argument(
+        "--rate", type=float, help="orders per second for all users together (default: no pause)"
+    )
     args = parser.parse_args(argv)
+    if args.rate is not None and args.rate <= 0:
+        parser.error("--rate must be above 0")
     if args.users < 1:
         parser.error("--users must be at least 1")
     if args.spawn_rate <= 0:

@@ -248,3 +248,27 @@ def test_loadtest_names_a_refused_api_key(
     code = wrapper.main(["--host", storefront, "--api-key", "wrong", "--run-time", "3s"])
     assert code == 1
     assert "refused the API key (401)" in capsys.readouterr().err
+
+
+def test_a_target_rate_is_shared_among_the_users(wrapper: ModuleType, tmp_path: Path) -> None:
+    paced = wrapper.parse_args(["--rate", "50", "--users", "100"])
+    flat = wrapper.parse_args([])
+    orders = tmp_path / "orders.jsonl"
+    assert wrapper.locust_env(paced, orders)["HOMEFIELD_LOADTEST_USER_RATE"] == "0.5"
+    assert wrapper.locust_env(flat, orders)["HOMEFIELD_LOADTEST_USER_RATE"] == "0"
+
+
+def test_a_paced_run_still_follows_orders_to_the_end(
+    wrapper: ModuleType, storefront: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["--host", storefront, "--users", "2", "--spawn-rate", "2", "--run-time", "3s"]
+    assert wrapper.main([*args, "--rate", "4"]) == 0
+    out = capsys.readouterr().out
+    assert "placed -> SHIPPED p50 / p99:  250 ms / 250 ms" in out
+
+
+def test_a_rate_of_zero_is_refused(wrapper: ModuleType, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        wrapper.parse_args(["--rate", "0"])
+    assert exit_info.value.code == 2
+    assert "--rate must be above 0" in capsys.readouterr().err
