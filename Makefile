@@ -37,10 +37,10 @@ lint: setup ## ruff and mypy strict on platform/ and services/
 	@.venv/bin/mypy platform/homefield $(wildcard services/*/src)
 
 test-unit: setup ## unit tests: fakes only, no broker
-	@$(PYTEST) -q -m "not integration and not system" platform/tests services/*/tests/unit
+	@$(PYTEST) -q -m "not integration and not system" platform/tests services/*/tests/unit loadtests/tests
 
 test-integration: setup ## integration tests against a real Kafka broker (the fixture starts one)
-	@$(PYTEST) -q -m integration platform/tests services/*/tests tests/integration
+	@$(PYTEST) -q -m integration platform/tests services/*/tests tests/integration loadtests/tests
 
 test: lint test-unit test-integration ## everything: lint, unit, integration and system tests
 

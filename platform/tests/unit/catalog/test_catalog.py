@@ -1,7 +1,6 @@
 from pathlib import Path
 
 import pytest
-
 from homefield.catalog import Catalog, CatalogError, parse_owners, parse_slos, parse_teams
 
 REPO = Path(__file__).resolve().parents[4]
@@ -56,7 +55,10 @@ def test_empty_approvers_is_an_error_on_its_line() -> None:
 
 
 def test_latency_threshold_must_be_a_bucket_bound() -> None:
-    text = "slos:\n  - name: a\n    objective: 99\n    sli: {kind: grpc-latency, method: M, threshold_ms: 333}\n"
+    text = (
+        "slos:\n  - name: a\n    objective: 99\n"
+        "    sli: {kind: grpc-latency, method: M, threshold_ms: 333}\n"
+    )
     with pytest.raises(CatalogError) as err:
         parse_slos(text, "slo.yaml")
     assert "histogram bucket bound" in str(err.value)
