@@ -36,13 +36,21 @@ lint: setup ## ruff and mypy strict on platform/ and services/
 	@.venv/bin/ruff format --check platform services tests loadtests
 	@.venv/bin/mypy platform/homefield $(wildcard services/*/src)
 
+BASE ?= origin/main
+check: setup ## `homefield check` of your commits against BASE (default origin/main), as an away team sees it
+	@$(HF) check --base $(BASE)
+
 test-unit: setup ## unit tests: fakes only, no broker
 	@$(PYTEST) -q -m "not integration and not system" platform/tests services/*/tests/unit loadtests/tests
 
 test-integration: setup ## integration tests against a real Kafka broker (the fixture starts one)
 	@$(PYTEST) -q -m integration platform/tests services/*/tests tests/integration loadtests/tests
 
-test: lint test-unit test-integration ## everything: lint, unit, integration and system tests
+test-system: setup ## system, chaos and game-day tests on a fresh local shop (resets .run/)
+	@$(PYTEST) -q -m system tests/system tests/chaos tests/gameday
+
+test: lint test-unit test-integration test-system ## lint, unit, integration, system, chaos and game-day tests
+
 
 bench: bench-check
 bench-check: setup ## time `homefield check` on a scratch change of 2,000 files (buf off)

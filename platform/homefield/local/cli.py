@@ -1,4 +1,4 @@
-"""`homefield up | down | status | logs | alert-sink`: the local shop from the command line."""
+"""`homefield up | down | status | logs | restart | alert-sink`: the local shop."""
 
 from __future__ import annotations
 
@@ -114,6 +114,33 @@ def logs(
             return
 
 
+def restart(
+    part: Annotated[str, typer.Argument(help="the service to restart, e.g. payments")],
+    env: Annotated[
+        list[str] | None,
+        typer.Option("--env", "-e", help="KEY=VALUE added to its environment (repeatable)"),
+    ] = None,
+) -> None:
+    """Restart one service gracefully, optionally with extra settings (a game day's faults)."""
+    from homefield.local.control import restart_service
+
+    extra: dict[str, str] = {}
+    for item in env or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            typer.echo(f"error: --env expects KEY=VALUE, got {item!r}", err=True)
+            raise typer.Exit(2)
+        extra[key] = value
+    stack = _stack()
+    try:
+        stack.part(part)
+        restart_service(part, root=stack.layout.root, env=extra)
+    except StackError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"{part}: restarted" + (f" with {', '.join(sorted(extra))}" if extra else ""))
+
+
 def alert_sink(
     port: Annotated[int, typer.Option(help="port to listen on")] = 9097,
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
@@ -147,4 +174,5 @@ def register(app: typer.Typer) -> None:
     app.command()(down)
     app.command()(status)
     app.command()(logs)
+    app.command()(restart)
     app.command("alert-sink")(alert_sink)

@@ -6,6 +6,8 @@ working directory when omitted). They block; from async code call them via async
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from homefield.catalog import Catalog
@@ -32,10 +34,23 @@ def start_service(name: str, *, root: Path | None = None, timeout: float = 60.0)
     stack.wait_healthy([part], timeout)
 
 
-def restart_service(name: str, *, root: Path | None = None, timeout: float = 60.0) -> None:
-    """SIGTERM one service (SIGKILL after 10 s), start it again and wait until it is ready."""
+def restart_service(
+    name: str,
+    *,
+    root: Path | None = None,
+    timeout: float = 60.0,
+    env: Mapping[str, str] | None = None,
+) -> None:
+    """SIGTERM one service (SIGKILL after 10 s), start it again and wait until it is ready.
+
+    ``env`` adds to its environment until its next restart: a game day injects faults with
+    ``{"PAYMENTS_FAULTS": '{"capture_payment": {"error_rate": 0.5}}'}``.
+    """
     stack = _stack(root)
-    stack.restart(stack.part(name), timeout)
+    part = stack.part(name)
+    if env:
+        part = replace(part, env={**part.env, **env})
+    stack.restart(part, timeout)
 
 
 def restart_broker(*, root: Path | None = None, hard: bool = False, timeout: float = 90.0) -> None:

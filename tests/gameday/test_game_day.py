@@ -1,0 +1,119 @@
+"""Game day: half of payments' captures fail; the payments on-call gets paged with the runbook.
+
+The rules are rendered with windows shortened 20x (`homefield render --window-scale 20`, a
+test-only option) into a temporary directory and loaded by a second Prometheus that scrapes the
+running shop and alerts through the shop's Alertmanager to the local alert sink.
+"""
+
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from homefield.local.control import restart_service
+from shop_client import ShopClient, order_body
+
+pytestmark = pytest.mark.system
+FAULT = {"PAYMENTS_FAULTS": '{"capture_payment": {"error_rate": 0.5}}'}
+RUNBOOK = "services/payments/RUNBOOK.md#capture-availability"
+SINK = "http://127.0.0.1:9097/alerts"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def fast_prometheus(shop: ShopClient, tmp_path: Path) -> Iterator[str]:
+    homefield = shop.repo / ".venv" / "bin" / "homefield"
+    subprocess.run(
+        [str(homefield), "render", "--window-scale", "20", "--out", str(tmp_path)],
+        cwd=shop.repo,
+        check=True,
+        capture_output=True,
+    )
+    port = free_port()
+    config = tmp_path / "deploy" / "prometheus" / "prometheus.yml"
+    with (tmp_path / "prometheus.log").open("wb") as log:
+        process = subprocess.Popen(
+            [
+                "prometheus",
+                f"--config.file={config}",
+                f"--storage.tsdb.path={tmp_path / 'tsdb'}",
+                f"--web.listen-address=127.0.0.1:{port}",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(lambda: httpx.get(f"{url}/-/ready").status_code == 200, 60, "prometheus ready")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def wait_for(check: Callable[[], Any], timeout: float, what: str) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            result = check()
+        except httpx.HTTPError:
+            result = None
+        if result:
+            return result
+        time.sleep(2)
+    raise AssertionError(f"{what}: not within {timeout}s")
+
+
+def firing_page(prometheus: str) -> dict | None:
+    alerts = httpx.get(f"{prometheus}/api/v1/alerts").json()["data"]["alerts"]
+    return next(
+        (
+            a
+            for a in alerts
+            if a["state"] == "firing"
+            and a["labels"].get("alertname") == "PaymentsCaptureAvailability"
+            and a["labels"].get("severity") == "page"
+        ),
+        None,
+    )
+
+
+def sink_page() -> dict | None:
+    alerts = httpx.get(SINK, params={"team": "payments", "severity": "page"}).json()["alerts"]
+    return next((a for a in alerts if a["alertname"] == "PaymentsCaptureAvailability"), None)
+
+
+def test_a_capture_error_burst_pages_the_payments_on_call(
+    shop: ShopClient, fast_prometheus: str
+) -> None:
+    stop = threading.Event()
+
+    def traffic() -> None:
+        while not stop.is_set():
+            shop.place(order_body(sku="SKU-GFT-001"))
+            time.sleep(0.1)
+
+    restart_service("payments", root=shop.repo, env=FAULT)
+    sender = threading.Thread(target=traffic)
+    sender.start()
+    try:
+        alert = wait_for(lambda: firing_page(fast_prometheus), 240, "page alert firing")
+        received = wait_for(sink_page, 120, "page at the payments receiver")
+    finally:
+        stop.set()
+        sender.join()
+        restart_service("payments", root=shop.repo)
+    assert alert["labels"]["team"] == "payments"
+    assert alert["annotations"]["runbook_url"].endswith(RUNBOOK)
+    assert received["receiver"] == "payments-oncall"
+    assert received["annotations"]["runbook_url"].endswith(RUNBOOK)
