@@ -19,13 +19,16 @@ from shop_client import ShopClient, order_body
 
 pytestmark = pytest.mark.system
 ORDERS = 500
+RATE = 25  # orders per second: the stream lasts about 20 s, long enough to span both faults
 SKUS = [p.sku for p in SEED_CATALOGUE if p.stock >= 250]
 
 
 def stream_orders(shop: ShopClient, count: int, placed: list[str], lock: threading.Lock) -> None:
     rng = random.Random(42)
+    start = time.monotonic()
 
     def one(n: int) -> None:
+        time.sleep(max(0.0, start + n / RATE - time.monotonic()))
         token = "tok_chargeDeclined" if n % 10 == 0 else "tok_visa"
         body = order_body(sku=rng.choice(SKUS), quantity=1 + n % 2, token=token)
         for _ in range(50):  # the storefront may answer 503 while a dependency restarts
