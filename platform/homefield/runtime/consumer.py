@@ -6,17 +6,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.errors import KafkaError
 from google.protobuf.message import DecodeError, Message
 from opentelemetry.trace import SpanKind, Tracer
 
-from homefield.runtime.db import Database, Transaction
+from homefield.runtime.batching import Done, FastPath, Handler, Route
+from homefield.runtime.db import Database
 from homefield.runtime.envelope import Envelope, EnvelopeError, decode
 from homefield.runtime.faults import FaultInjector
 from homefield.runtime.metrics import Metrics
@@ -24,18 +24,7 @@ from homefield.runtime.tracing import context_from_traceparent
 
 log = logging.getLogger("homefield.consumer")
 
-Handler = Callable[[Any, Transaction], None]
 HandlerMap = Mapping[type[Message], Handler]
-
-
-@dataclass(frozen=True)
-class Route:
-    event_type: type[Message]
-    handler: Handler
-
-    @property
-    def name(self) -> str:
-        return getattr(self.handler, "__name__", "handler")
 
 
 @dataclass(frozen=True)
@@ -67,6 +56,7 @@ class EventConsumer:
         self._dlq_producer = dlq_producer
         self._dlq_topic = dlq_topic
         self._routes = {cls.DESCRIPTOR.full_name: Route(cls, fn) for cls, fn in handlers.items()}
+        self._fast = FastPath(db=db, tracer=tracer, routes=self._routes, has_fault=faults.has)
         self._db = db
         self._metrics = metrics
         self._tracer = tracer
@@ -85,14 +75,35 @@ class EventConsumer:
                 continue
             offsets: dict[TopicPartition, int] = {}
             for tp, records in batch.items():
-                for record in records:
-                    await self.process(record)
+                await self._process_run(records)
                 offsets[tp] = records[-1].offset + 1
             await self._consumer.commit(offsets)
             self._record_lag(offsets)
 
-    async def process(self, record: ConsumerRecord[bytes, bytes]) -> None:
-        """Handle one record to a final outcome: handled, duplicate, ignored or dead-lettered."""
+    async def _process_run(self, records: list[ConsumerRecord[bytes, bytes]]) -> None:
+        """Records of one partition, in order: the fast path for as many as it takes, this
+        consumer's one-at-a-time path for each record the fast path leaves."""
+        pending = records
+        while pending:
+            done, failure = self._fast.apply(pending)
+            for item in done:
+                self._report(item)
+            pending = pending[len(done) :]
+            if pending:
+                await self.process(pending[0], failed_once=failure)
+                pending = pending[1:]
+
+    def _report(self, item: Done) -> None:
+        if item.envelope is None or item.outcome == "ignored":
+            self._metrics.consumed.labels(item.record.topic, "none", "ignored").inc()
+            return
+        self._observe(item.record.topic, item.handler, item.outcome, item.envelope, item.seconds)
+
+    async def process(
+        self, record: ConsumerRecord[bytes, bytes], failed_once: Exception | None = None
+    ) -> None:
+        """Handle one record to a final outcome: handled, duplicate, ignored or dead-lettered.
+        ``failed_once`` is the error of an attempt already made on the fast path."""
         try:
             envelope = decode(record.value, record.headers)
         except EnvelopeError as exc:
@@ -112,17 +123,29 @@ class EventConsumer:
                 "messaging.message.id": envelope.ce_id,
             },
         ):
-            await self._handle(record, envelope, route)
+            await self._handle(record, envelope, route, failed_once)
 
     async def _handle(
-        self, record: ConsumerRecord[bytes, bytes], envelope: Envelope, route: Route
+        self,
+        record: ConsumerRecord[bytes, bytes],
+        envelope: Envelope,
+        route: Route,
+        failed_once: Exception | None,
     ) -> None:
         try:
             event = route.event_type.FromString(envelope.payload)
         except DecodeError as exc:
             await self._dead_letter(record, f"undecodable {envelope.ce_type}: {exc}", route.name, 0)
             return
-        for attempt in range(1, self._retry.max_attempts + 1):
+        first = 1
+        if failed_once is not None:
+            self._metrics.consume_errors.labels(record.topic, route.name).inc()
+            if self._retry.max_attempts == 1:
+                await self._dead_letter(record, repr(failed_once), route.name, 1)
+                return
+            await asyncio.sleep(self._retry.delay(1))
+            first = 2
+        for attempt in range(first, self._retry.max_attempts + 1):
             started = time.perf_counter()
             try:
                 await self._faults.apply(route.name)
@@ -143,7 +166,9 @@ class EventConsumer:
                     return
                 await asyncio.sleep(self._retry.delay(attempt))
                 continue
-            self._observe(record.topic, route.name, outcome, envelope, started)
+            self._observe(
+                record.topic, route.name, outcome, envelope, time.perf_counter() - started
+            )
             return
 
     def _apply(self, event: Message, envelope: Envelope, route: Route) -> str:
@@ -155,10 +180,10 @@ class EventConsumer:
         return "handled"
 
     def _observe(
-        self, topic: str, handler: str, outcome: str, envelope: Envelope, started: float
+        self, topic: str, handler: str, outcome: str, envelope: Envelope, seconds: float
     ) -> None:
         self._metrics.consumed.labels(topic, handler, outcome).inc()
-        self._metrics.consume_seconds.labels(topic, handler).observe(time.perf_counter() - started)
+        self._metrics.consume_seconds.labels(topic, handler).observe(seconds)
         age = (datetime.now(UTC) - envelope.time()).total_seconds()
         self._metrics.event_age.labels(topic).observe(max(age, 0.0))
         log.debug(

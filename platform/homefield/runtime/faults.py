@@ -17,6 +17,10 @@ class FaultInjector:
         self._faults = dict(faults)
         self._rng = rng or random.Random()
 
+    def has(self, name: str) -> bool:
+        """True when a fault is configured for ``name``."""
+        return name in self._faults
+
     async def apply(self, name: str) -> None:
         """Sleep and/or raise InjectedFault for ``name`` as configured; no-op otherwise."""
         fault = self._faults.get(name)

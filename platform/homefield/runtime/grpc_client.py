@@ -8,6 +8,7 @@ from typing import Any
 
 import grpc
 from opentelemetry.trace import SpanKind, Tracer
+from prometheus_client import Histogram
 
 from homefield.catalog import Catalog
 from homefield.runtime.grpc_server import split_method
@@ -20,6 +21,17 @@ class ClientInterceptor(grpc.aio.UnaryUnaryClientInterceptor):
     def __init__(self, *, metrics: Metrics, tracer: Tracer) -> None:
         self._metrics = metrics
         self._tracer = tracer
+        self._methods: dict[str | bytes, tuple[str, str, Histogram]] = {}
+
+    def _method(self, method: str | bytes) -> tuple[str, str, Histogram]:
+        """(span name, method name, latency histogram child) for a method, computed once."""
+        found = self._methods.get(method)
+        if found is None:
+            full = method.decode() if isinstance(method, bytes) else method
+            grpc_service, name = split_method(full)
+            seconds = self._metrics.grpc_client_seconds.labels(grpc_service, name)
+            found = self._methods[method] = (f"{grpc_service}/{name}", name, seconds)
+        return found
 
     async def intercept_unary_unary(
         self,
@@ -27,18 +39,16 @@ class ClientInterceptor(grpc.aio.UnaryUnaryClientInterceptor):
         client_call_details: grpc.aio.ClientCallDetails,
         request: Any,
     ) -> Any:
-        method = client_call_details.method
-        full = method.decode() if isinstance(method, bytes) else method
-        grpc_service, name = split_method(full)
+        span_name, name, seconds = self._method(client_call_details.method)
         started = time.perf_counter()
         code = grpc.StatusCode.UNKNOWN
-        with self._tracer.start_as_current_span(f"{grpc_service}/{name}", kind=SpanKind.CLIENT):
-            metadata = list(client_call_details.metadata or [])
-            metadata.append(("traceparent", current_traceparent()))
+        with self._tracer.start_as_current_span(span_name, kind=SpanKind.CLIENT):
+            metadata = grpc.aio.Metadata(*(client_call_details.metadata or ()))
+            metadata.add("traceparent", current_traceparent())
             details = grpc.aio.ClientCallDetails(
                 client_call_details.method,
                 client_call_details.timeout,
-                grpc.aio.Metadata(*metadata),
+                metadata,
                 client_call_details.credentials,
                 client_call_details.wait_for_ready,
             )
@@ -51,10 +61,9 @@ class ClientInterceptor(grpc.aio.UnaryUnaryClientInterceptor):
                 code = exc.code()
                 raise
             finally:
-                self._metrics.grpc_client_handled.labels(grpc_service, name, code.name).inc()
-                self._metrics.grpc_client_seconds.labels(grpc_service, name).observe(
-                    time.perf_counter() - started
-                )
+                service = span_name.rpartition("/")[0]
+                self._metrics.grpc_client_handled.labels(service, name, code.name).inc()
+                seconds.observe(time.perf_counter() - started)
 
 
 def resolve_endpoint(catalog: Catalog, grpc_service: str) -> str:

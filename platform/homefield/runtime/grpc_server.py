@@ -37,6 +37,7 @@ class ServerInterceptor(grpc.aio.ServerInterceptor):
         self._metrics = metrics
         self._tracer = tracer
         self._faults = faults
+        self._wrapped: dict[str, grpc.RpcMethodHandler[Any, Any]] = {}
 
     async def intercept_service(
         self,
@@ -45,40 +46,41 @@ class ServerInterceptor(grpc.aio.ServerInterceptor):
         ],
         handler_call_details: grpc.HandlerCallDetails,
     ) -> grpc.RpcMethodHandler[Any, Any] | None:
+        cached = self._wrapped.get(handler_call_details.method)
+        if cached is not None:
+            return cached
         handler = await continuation(handler_call_details)
         if handler is None or handler.unary_unary is None:
             return handler
         grpc_service, method = split_method(handler_call_details.method)
         if grpc_service.startswith("grpc."):
             return handler
-        wrapped = self._wrap(
-            cast(Unary, handler.unary_unary), grpc_service, method, handler_call_details
-        )
-        return grpc.unary_unary_rpc_method_handler(
-            wrapped,
+        wrapped = grpc.unary_unary_rpc_method_handler(
+            self._wrap(cast(Unary, handler.unary_unary), grpc_service, method),
             request_deserializer=handler.request_deserializer,
             response_serializer=handler.response_serializer,
         )
+        self._wrapped[handler_call_details.method] = wrapped  # once per method, not per call
+        return wrapped
 
-    def _wrap(
-        self, inner: Unary, grpc_service: str, method: str, details: grpc.HandlerCallDetails
-    ) -> Unary:
+    def _wrap(self, inner: Unary, grpc_service: str, method: str) -> Unary:
+        attributes = {"rpc.system": "grpc", "rpc.service": grpc_service, "rpc.method": method}
+        seconds = self._metrics.grpc_server_seconds.labels(grpc_service, method)
+        faulty = self._faults.has(method)
+
         async def call(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
             started = time.perf_counter()
             code = grpc.StatusCode.OK
-            ctx = context_from_metadata(details.invocation_metadata)
+            ctx = context_from_metadata(context.invocation_metadata())
             with self._tracer.start_as_current_span(
                 f"{grpc_service}/{method}",
                 context=ctx,
                 kind=SpanKind.SERVER,
-                attributes={
-                    "rpc.system": "grpc",
-                    "rpc.service": grpc_service,
-                    "rpc.method": method,
-                },
+                attributes=attributes,
             ) as span:
                 try:
-                    await self._faults.apply(method)
+                    if faulty:
+                        await self._faults.apply(method)
                     return await inner(request, context)
                 except ServiceError as exc:
                     code = exc.code
@@ -101,9 +103,7 @@ class ServerInterceptor(grpc.aio.ServerInterceptor):
                     await context.abort(code, "internal error")
                 finally:
                     self._metrics.grpc_server_handled.labels(grpc_service, method, code.name).inc()
-                    self._metrics.grpc_server_seconds.labels(grpc_service, method).observe(
-                        time.perf_counter() - started
-                    )
+                    seconds.observe(time.perf_counter() - started)
 
         return call
 

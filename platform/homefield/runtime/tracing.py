@@ -9,6 +9,7 @@ from opentelemetry import context as otel_context
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, ALWAYS_ON, ParentBased
 from opentelemetry.trace import Tracer
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
@@ -18,11 +19,18 @@ _PROPAGATOR = TraceContextTextMapPropagator()
 def build_tracer_provider(
     *, service: str, version: str, processors: Iterable[SpanProcessor] = ()
 ) -> TracerProvider:
-    """A provider that exports over OTLP only when OTEL_EXPORTER_OTLP_ENDPOINT is set."""
+    """A provider that exports over OTLP only when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+
+    With nowhere to send spans, they are not recorded: they still carry trace and span ids (for
+    logs and for propagation) but cost next to nothing. A sampled parent is always honoured.
+    """
+    processors = list(processors)
+    exporting = bool(os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"))
     provider = TracerProvider(
-        resource=Resource.create({"service.name": service, "service.version": version})
+        resource=Resource.create({"service.name": service, "service.version": version}),
+        sampler=ParentBased(ALWAYS_ON if exporting or processors else ALWAYS_OFF),
     )
-    if os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"):
+    if exporting:
         from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
 
         provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
