@@ -6,10 +6,7 @@ from typing import Any
 
 import httpx
 import pytest
-from aiokafka import AIOKafkaProducer
-from google.protobuf.message import Message
-from homefield.runtime.db import utc_now
-from homefield.runtime.envelope import encode_headers
+from homefield.testing.events import publish
 from homefield.testing.kafka import KafkaTopics
 from homefield.testing.service import eventually, running
 from notifications.bootstrap import build
@@ -17,25 +14,6 @@ from notifications.settings import NotificationsSettings
 from shop.orders.v1 import events_pb2, orders_pb2
 
 pytestmark = pytest.mark.integration
-
-
-async def publish(bootstrap: str, topic: str, events: list[Message], *, key: str) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
-    await producer.start()
-    try:
-        for event in events:
-            headers = encode_headers(
-                ce_id=str(uuid.uuid4()),
-                ce_type=event.DESCRIPTOR.full_name,
-                ce_source="//homefield/tests",
-                ce_time=utc_now(),
-                traceparent="",
-            )
-            await producer.send_and_wait(
-                topic, event.SerializeToString(), key=key.encode(), headers=headers
-            )
-    finally:
-        await producer.stop()
 
 
 async def test_cancelled_order_messages_are_served_over_http(
@@ -63,7 +41,7 @@ async def test_cancelled_order_messages_are_served_over_http(
     )
     async with running(app):
         await publish(
-            bootstrap, topics["orders.v1"], [placed, reserved, cancelled, cancelled], key=order_id
+            bootstrap, topics["orders.v1"], placed, reserved, cancelled, cancelled, key=order_id
         )
         base = f"http://127.0.0.1:{app.http_port}"
         async with httpx.AsyncClient(base_url=base) as client:

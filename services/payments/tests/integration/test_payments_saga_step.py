@@ -6,11 +6,8 @@ from typing import Any
 
 import grpc
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from google.protobuf.message import Message
 from homefield.runtime import Fault, ServiceApp
-from homefield.runtime.db import utc_now
-from homefield.runtime.envelope import encode_headers
+from homefield.testing.events import publish, read_topic
 from homefield.testing.kafka import KafkaTopics
 from homefield.testing.service import eventually, running
 from payments.bootstrap import build
@@ -20,44 +17,6 @@ from shop.payments.v1 import events_pb2, payments_pb2
 from shop.payments.v1.payments_pb2_grpc import PaymentServiceStub
 
 pytestmark = pytest.mark.integration
-
-
-async def publish(bootstrap: str, topic: str, event: Message, *, key: str, ce_id: str) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
-    await producer.start()
-    try:
-        headers = encode_headers(
-            ce_id=ce_id,
-            ce_type=event.DESCRIPTOR.full_name,
-            ce_source="//homefield/tests",
-            ce_time=utc_now(),
-            traceparent="",
-        )
-        await producer.send_and_wait(
-            topic, event.SerializeToString(), key=key.encode(), headers=headers
-        )
-    finally:
-        await producer.stop()
-
-
-async def read_topic(bootstrap: str, topic: str) -> list[tuple[str, bytes]]:
-    """Every record on ``topic`` so far, as (ce_type, payload)."""
-    consumer = AIOKafkaConsumer(
-        topic, bootstrap_servers=bootstrap, enable_auto_commit=False, auto_offset_reset="earliest"
-    )
-    await consumer.start()
-    try:
-        partitions = sorted(consumer.assignment())
-        ends = await consumer.end_offsets(partitions)
-        found: list[tuple[str, bytes]] = []
-        while [tp for tp in partitions if await consumer.position(tp) < ends[tp]]:
-            for records in (await consumer.getmany(timeout_ms=500)).values():
-                for r in records:
-                    ce_type = dict(r.headers).get("ce_type", b"").decode()
-                    found.append((ce_type, r.value or b""))
-        return found
-    finally:
-        await consumer.stop()
 
 
 def handled(app: ServiceApp, topic: str, outcome: str) -> float | None:

@@ -5,10 +5,7 @@ from pathlib import Path
 
 import grpc
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from google.protobuf.message import Message
-from homefield.runtime.db import utc_now
-from homefield.runtime.envelope import encode_headers
+from homefield.testing.events import publish, read_topic
 from homefield.testing.kafka import KafkaTopics
 from homefield.testing.service import eventually, running
 from shipping.bootstrap import build
@@ -20,43 +17,6 @@ from shop.shipping.v1.events_pb2 import ShipmentDispatched
 from shop.shipping.v1.shipping_pb2_grpc import ShippingServiceStub
 
 pytestmark = pytest.mark.integration
-
-
-async def publish(bootstrap: str, topic: str, event: Message, *, key: str) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
-    await producer.start()
-    try:
-        headers = encode_headers(
-            ce_id=str(uuid.uuid4()),
-            ce_type=event.DESCRIPTOR.full_name,
-            ce_source="//homefield/tests",
-            ce_time=utc_now(),
-            traceparent="",
-        )
-        await producer.send_and_wait(
-            topic, event.SerializeToString(), key=key.encode(), headers=headers
-        )
-    finally:
-        await producer.stop()
-
-
-async def read_topic(bootstrap: str, topic: str) -> list[tuple[str, bytes]]:
-    """Every record on ``topic`` so far, as (ce_type, payload)."""
-    consumer = AIOKafkaConsumer(
-        topic, bootstrap_servers=bootstrap, enable_auto_commit=False, auto_offset_reset="earliest"
-    )
-    await consumer.start()
-    try:
-        partitions = sorted(consumer.assignment())
-        ends = await consumer.end_offsets(partitions)
-        found: list[tuple[str, bytes]] = []
-        while [tp for tp in partitions if await consumer.position(tp) < ends[tp]]:
-            for records in (await consumer.getmany(timeout_ms=500)).values():
-                for r in records:
-                    found.append((dict(r.headers).get("ce_type", b"").decode(), r.value or b""))
-        return found
-    finally:
-        await consumer.stop()
 
 
 async def test_confirmed_order_is_dispatched_once_and_readable(
