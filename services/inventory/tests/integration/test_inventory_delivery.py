@@ -7,6 +7,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from homefield.runtime.db import utc_now
 from homefield.runtime.envelope import encode_headers
+from homefield.testing.events import publish
 from homefield.testing.service import create_topics, eventually, running, unique_prefix
 from inventory.bootstrap import build
 from inventory.settings import InventorySettings
@@ -88,17 +89,10 @@ async def test_a_message_delivered_twice_has_one_effect(
 ) -> None:
     prefix = unique_prefix()
     await create_topics(kafka_bootstrap, prefix)
-    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
-    await producer.start()
     order_id = f"o-{uuid.uuid4().hex[:8]}"
+    event = placed(order_id, quantity=3)
     for _ in range(2):
-        await producer.send_and_wait(
-            prefix + "orders.v1",
-            placed(order_id, quantity=3).SerializeToString(),
-            key=order_id.encode(),
-            headers=headers("ce-same-id"),
-        )
-    await producer.stop()
+        await publish(kafka_bootstrap, prefix + "orders.v1", event, key=order_id, ce_id="ce-same")
     settings = InventorySettings(
         kafka_bootstrap=kafka_bootstrap,
         topic_prefix=prefix,
