@@ -47,6 +47,28 @@ class Done:
     seconds: float
 
 
+def handler_span(tracer: Tracer, record: Record, envelope: Envelope) -> Any:
+    """The consumer span of one event, a child of the producer's trace (``traceparent``)."""
+    return tracer.start_as_current_span(
+        f"handle {envelope.ce_type}",
+        context=context_from_traceparent(envelope.traceparent),
+        kind=SpanKind.CONSUMER,
+        attributes={
+            "messaging.destination.name": record.topic,
+            "messaging.message.id": envelope.ce_id,
+        },
+    )
+
+
+def apply_once(tx: Transaction, envelope: Envelope, event: Message, handler: Handler) -> str:
+    """Run ``handler`` unless this ``ce_id`` was processed; record it in the same transaction."""
+    if tx.already_processed(envelope.ce_id):
+        return "duplicate"
+    handler(event, tx)
+    tx.mark_processed(envelope.ce_id)
+    return "handled"
+
+
 @dataclass
 class FastPath:
     db: Database
@@ -108,27 +130,16 @@ class FastPath:
         event: Message,
         handler: Handler,
     ) -> str:
-        with self.tracer.start_as_current_span(
-            f"handle {envelope.ce_type}",
-            context=context_from_traceparent(envelope.traceparent),
-            kind=SpanKind.CONSUMER,
-            attributes={
-                "messaging.destination.name": record.topic,
-                "messaging.message.id": envelope.ce_id,
-            },
-        ):
-            if tx.already_processed(envelope.ce_id):
-                return "duplicate"
+        with handler_span(self.tracer, record, envelope):
             tx.execute("SAVEPOINT event")
             try:
-                handler(event, tx)
-                tx.mark_processed(envelope.ce_id)
+                outcome = apply_once(tx, envelope, event, handler)
             except BaseException:
                 tx.execute("ROLLBACK TO SAVEPOINT event")
                 tx.execute("RELEASE SAVEPOINT event")
                 raise
             tx.execute("RELEASE SAVEPOINT event")
-            return "handled"
+            return outcome
 
 
 def _ignore(_event: Message, _tx: Transaction) -> None:

@@ -13,14 +13,13 @@ from datetime import UTC, datetime
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.errors import KafkaError
 from google.protobuf.message import DecodeError, Message
-from opentelemetry.trace import SpanKind, Tracer
+from opentelemetry.trace import Tracer
 
-from homefield.runtime.batching import Done, FastPath, Handler, Route
+from homefield.runtime.batching import Done, FastPath, Handler, Route, apply_once, handler_span
 from homefield.runtime.db import Database
 from homefield.runtime.envelope import Envelope, EnvelopeError, decode
 from homefield.runtime.faults import FaultInjector
 from homefield.runtime.metrics import Metrics
-from homefield.runtime.tracing import context_from_traceparent
 
 log = logging.getLogger("homefield.consumer")
 
@@ -77,8 +76,22 @@ class EventConsumer:
             for tp, records in batch.items():
                 await self._process_run(records)
                 offsets[tp] = records[-1].offset + 1
-            await self._consumer.commit(offsets)
+            await self._commit(offsets)
             self._record_lag(offsets)
+
+    async def _commit(self, offsets: dict[TopicPartition, int]) -> None:
+        """Commit what was handled. A failed commit (a rebalance took the partitions, or the
+        broker is restarting) is not fatal: the records come again and are deduplicated."""
+        assigned = self._consumer.assignment()
+        owned = {tp: offset for tp, offset in offsets.items() if tp in assigned}
+        if not owned:
+            return
+        try:
+            await self._consumer.commit(owned)
+        except KafkaError as exc:
+            log.warning(
+                "offset commit failed; records will be redelivered", extra={"error": repr(exc)}
+            )
 
     async def _process_run(self, records: list[ConsumerRecord[bytes, bytes]]) -> None:
         """Records of one partition, in order: the fast path for as many as it takes, this
@@ -113,16 +126,7 @@ class EventConsumer:
         if route is None:
             self._metrics.consumed.labels(record.topic, "none", "ignored").inc()
             return
-        ctx = context_from_traceparent(envelope.traceparent)
-        with self._tracer.start_as_current_span(
-            f"handle {envelope.ce_type}",
-            context=ctx,
-            kind=SpanKind.CONSUMER,
-            attributes={
-                "messaging.destination.name": record.topic,
-                "messaging.message.id": envelope.ce_id,
-            },
-        ):
+        with handler_span(self._tracer, record, envelope):
             await self._handle(record, envelope, route, failed_once)
 
     async def _handle(
@@ -173,11 +177,7 @@ class EventConsumer:
 
     def _apply(self, event: Message, envelope: Envelope, route: Route) -> str:
         with self._db.transaction() as tx:
-            if tx.already_processed(envelope.ce_id):
-                return "duplicate"
-            route.handler(event, tx)
-            tx.mark_processed(envelope.ce_id)
-        return "handled"
+            return apply_once(tx, envelope, event, route.handler)
 
     def _observe(
         self, topic: str, handler: str, outcome: str, envelope: Envelope, seconds: float

@@ -36,14 +36,13 @@ class OutboxRelay:
         self._batch_size = batch_size
         self._poll_seconds = poll_seconds
         self._wakeup = asyncio.Event()
-        self._stopping = False
 
     def wake(self) -> None:
         self._wakeup.set()
 
     async def run(self) -> None:
-        """Deliver until stop() is called; then deliver what is left, best effort."""
-        while not self._stopping:
+        """Deliver on every wake-up until cancelled; drain() then delivers what is left."""
+        while True:
             try:
                 await asyncio.wait_for(self._wakeup.wait(), self._poll_seconds)
             except TimeoutError:
@@ -51,12 +50,18 @@ class OutboxRelay:
             self._wakeup.clear()
             await self.deliver_pending()
 
-    async def stop(self, deadline_seconds: float) -> None:
-        self._stopping = True
-        self._wakeup.set()
+    async def drain(self, deadline_seconds: float) -> None:
+        """Deliver what is left, giving up at the deadline (the rows stay for the next start)."""
         end = time.monotonic() + deadline_seconds
-        while self._db.outbox_backlog() and time.monotonic() < end:
-            if not await self.deliver_pending():
+        while self._db.outbox_backlog():
+            remaining = end - time.monotonic()
+            if remaining <= 0:
+                return
+            try:
+                delivered = await asyncio.wait_for(self.deliver_pending(), remaining)
+            except TimeoutError:
+                return
+            if not delivered:
                 await asyncio.sleep(0.1)
 
     async def deliver_pending(self) -> bool:

@@ -163,21 +163,22 @@ class ServiceApp:
         grace = self.settings.shutdown_grace_seconds
         if self.grpc is not None and self.grpc_port is not None:
             await self.grpc.stop(grace * 0.3)
+        await self._http_server.stop()  # in-flight requests finish while channels are still open
         if self.consumer is not None:
             self.consumer.stop()
         await self._join_tasks(exclude_relay=True, timeout=grace * 0.3)
-        if self.relay is not None:
-            await self.relay.stop(deadline_seconds=grace * 0.2)
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-        if self.consumer is not None:
-            await self._kafka_consumer.stop()
-        if self.producer is not None:
-            await self.producer.stop()
+        if self.relay is not None:
+            await self.relay.drain(deadline_seconds=grace * 0.2)
+        clients = [self._kafka_consumer] if self.consumer is not None else []
+        clients += [self.producer] if self.producer is not None else []
+        for client in clients:  # a broker that is down must not hold the exit past the grace
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(client.stop(), grace * 0.1)
         for channel in self._channels.values():
             await channel.close()
-        await self._http_server.stop()
         self.db.close()
         self.tracer_provider.shutdown()
         log.info("service stopped")

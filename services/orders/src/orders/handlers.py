@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from homefield.runtime import HandlerMap, Transaction
 from shop.inventory.v1 import events_pb2 as inventory_events
 from shop.orders.v1 import events_pb2 as order_events
@@ -12,6 +14,8 @@ from shop.shipping.v1 import events_pb2 as shipping_events
 from orders.adapters import repository
 from orders.domain.model import Order, Reason, next_status
 
+log = logging.getLogger(__name__)
+
 
 def _advance(
     tx: Transaction, order_id: str, step: str, reason: Reason = Reason.NONE
@@ -19,6 +23,7 @@ def _advance(
     """Apply ``step`` if the order is in the status it expects; None when it does not apply."""
     order = repository.get(tx.conn, order_id)
     if order is None:
+        log.warning("event for an unknown order", extra={"order_id": order_id, "step": step})
         return None
     target = next_status(order.status, step)
     if target is None:

@@ -82,6 +82,7 @@ def test_steps_out_of_order_do_not_apply() -> None:
         ({"customer_id": ""}, "customer_id"),
         ({"payment_token": ""}, "payment_token"),
         ({"shipping_cents": -1}, "shipping_cents"),
+        ({"shipping_cents": 2**63}, "shipping_cents"),
     ],
 )
 def test_invalid_requests_name_the_field(changes: dict[str, object], field: str) -> None:

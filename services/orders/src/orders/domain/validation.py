@@ -8,6 +8,7 @@ from orders.domain.model import NewOrder
 
 MAX_LINES = 50
 MAX_QUANTITY = 100
+MAX_SHIPPING_CENTS = 1_000_000
 
 
 def validate_new_order(order: NewOrder) -> None:
@@ -25,8 +26,8 @@ def validate_new_order(order: NewOrder) -> None:
             raise InvalidArgument(
                 f"must be between 1 and {MAX_QUANTITY}", field=f"items[{index}].quantity"
             )
-    if order.shipping_cents < 0:
-        raise InvalidArgument("must not be negative", field="shipping_cents")
+    if not 0 <= order.shipping_cents <= MAX_SHIPPING_CENTS:
+        raise InvalidArgument(f"must be between 0 and {MAX_SHIPPING_CENTS}", field="shipping_cents")
 
 
 def _require_text(value: str, field: str, max_length: int) -> None:

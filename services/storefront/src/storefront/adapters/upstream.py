@@ -135,3 +135,5 @@ async def _call(service: str, call: Awaitable[T]) -> T:
         error = _BY_CODE.get(exc.code(), Unavailable)
         details = exc.details() or exc.code().name
         raise error(service, details) from None
+    except grpc.aio.UsageError as exc:  # the channel closed under us: the service is stopping
+        raise Unavailable(service, str(exc)) from None
