@@ -13,7 +13,7 @@ import typer
 
 from homefield.catalog import CatalogError
 from homefield.checks.approvals import load_reviews
-from homefield.checks.context import Context
+from homefield.checks.context import Author, Context
 from homefield.checks.ledger import read_ledger, render_ledger
 from homefield.checks.model import CheckInputError
 from homefield.checks.report import render_markdown, render_text, to_json
@@ -100,7 +100,11 @@ def check(
     base: Annotated[str, typer.Option(help="The revision the change is compared against.")],
     head: Annotated[str, typer.Option(help="The change's last commit.")] = "HEAD",
     author: Annotated[
-        str | None, typer.Option(help="teams.yaml id (default: head's author).")
+        str | None, typer.Option(help="teams.yaml id (default: head's git author email).")
+    ] = None,
+    author_login: Annotated[
+        str | None,
+        typer.Option(help="The GitHub login that opened the pull request (mapped via teams.yaml)."),
     ] = None,
     reviews: Annotated[Path | None, typer.Option(help="GitHub reviews JSON of the PR.")] = None,
     output: Annotated[
@@ -111,9 +115,12 @@ def check(
     ] = True,
 ) -> None:
     """Check a change against the home teams' standards. Exit 0 pass, 1 blocked, 2 usage error."""
+    if author is not None and author_login is not None:
+        raise _fail("give --author or --author-login, not both")
     repo = _repo()
+    who = Author(person=author, login=author_login)
     try:
-        ctx = Context.build(repo, base=base, head=head, author=author, reviews=None)
+        ctx = Context.build(repo, base=base, head=head, author=who, reviews=None)
         ctx.run_buf = buf
         if reviews is not None:
             ctx.reviews = load_reviews(reviews, ctx.teams)

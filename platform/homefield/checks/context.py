@@ -12,6 +12,27 @@ from homefield.ownership import Change, Commit, GitError, GitRepo, OwnersIndex, 
 OVERRIDE_TRAILER = "Bar-Raiser-Override"
 
 
+@dataclass(frozen=True)
+class Author:
+    """How the change's author is named: a teams.yaml id, a GitHub login, or neither (git email)."""
+
+    person: str | None = None
+    login: str | None = None
+
+    def identify(self, teams: Teams, repo: GitRepo, head: str) -> tuple[str, bool, str]:
+        """The author (a teams.yaml id when known), whether teams.yaml knows them, and how."""
+        if self.person is not None:
+            if self.person not in teams.people:
+                raise CheckInputError(f"--author {self.person!r} is not a person in teams.yaml")
+            return self.person, True, "the --author option"
+        if self.login is not None:
+            found = teams.person_by_login(self.login)
+            return found or f"@{self.login}", found is not None, f"GitHub login {self.login}"
+        email = repo.author_email(head)
+        found = teams.person_by_email(email)
+        return found or email, found is not None, f"git author email {email} (unverified)"
+
+
 @dataclass
 class Context:
     """One change (merge base of BASE to HEAD) and the base revision's view of who owns what."""
@@ -25,6 +46,7 @@ class Context:
     author_known: bool
     reviews: list[Review] | None
     run_buf: bool = True
+    author_source: str = ""
     _texts: dict[tuple[str, str], str | None] = field(default_factory=dict)
 
     @classmethod
@@ -34,7 +56,7 @@ class Context:
         *,
         base: str,
         head: str,
-        author: str | None,
+        author: Author,
         reviews: list[Review] | None,
     ) -> Context:
         try:
@@ -46,14 +68,11 @@ class Context:
             index = OwnersIndex.at(repo, base_sha)
         except CatalogError as exc:
             raise CheckInputError(f"{exc} (at base {base_sha[:12]})") from None
-        if author is None:
-            email = repo.author_email(head_sha)
-            author = index.teams.person_by_email(email) or email
-        elif author not in index.teams.people:
-            raise CheckInputError(f"--author {author!r} is not a person in teams.yaml")
-        known = author in index.teams.people
+        who, known, source = author.identify(index.teams, repo, head_sha)
         changes = repo.changes(base_sha, head_sha)
-        return cls(repo, base_sha, head_sha, index, changes, author, known, reviews)
+        ctx = cls(repo, base_sha, head_sha, index, changes, who, known, reviews)
+        ctx.author_source = source
+        return ctx
 
     @property
     def teams(self) -> Teams:

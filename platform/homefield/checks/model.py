@@ -111,6 +111,7 @@ class Report:
     given: list[Approval]
     missing: list[Requirement]
     bar_raiser: BarRaiser
+    author_source: str = ""
 
     @property
     def verdict(self) -> Literal["pass", "blocked"]:

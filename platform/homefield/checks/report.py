@@ -17,6 +17,7 @@ def to_json(report: Report) -> dict[str, Any]:
         "head": report.head,
         "author": report.author,
         "author_team": report.author_team,
+        "author_source": report.author_source,
         "services": [
             {
                 "name": s.name,
@@ -69,8 +70,9 @@ def _override_line(report: Report) -> str | None:
     )
 
 
-def _author(report: Report) -> str:
-    return f"{report.author} ({report.author_team or 'not in teams.yaml'})"
+def _author(report: Report, quote: str = "") -> str:
+    name = f"{quote}{report.author}{quote} ({report.author_team or 'not in teams.yaml'})"
+    return f"{name}, identified by {report.author_source}" if report.author_source else name
 
 
 def _raiser_line(report: Report) -> str:
@@ -128,7 +130,7 @@ def render_markdown(report: Report) -> str:
     override = _override_line(report)
     if override:
         lines += ["> [!WARNING]", f"> **{override}**", ""]
-    lines += [f"Author: `{report.author}` ({report.author_team or 'not in teams.yaml'})", ""]
+    lines += [f"Author: {_author(report, '`')}", ""]
     if report.services:
         lines += ["| service | home team | contribution | tier | lines |", "|---|---|---|---|---|"]
         lines += [

@@ -57,4 +57,5 @@ def run_checks(ctx: Context) -> Report:
         given=given,
         missing=missing,
         bar_raiser=result,
+        author_source=ctx.author_source,
     )

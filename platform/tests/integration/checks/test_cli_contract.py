@@ -100,3 +100,40 @@ def test_unknown_author_option_is_a_usage_error(scratch):
 def test_bad_format_is_a_usage_error(scratch):
     proc = run_binary(scratch.root, "check", "--base", "HEAD", "--format", "xml")
     assert proc.returncode == 2
+
+
+def test_author_login_outranks_a_posed_git_email(scratch, homefield):
+    scratch.append("services/orders/src/orders/handlers.py", "\nX = 1\n")
+    scratch.commit("alice")  # the git email of a checkout member, set by anyone
+    result = homefield.check("--author-login", "dan-gh")
+    assert (result.report["author"], result.report["author_team"]) == ("dan", "fulfillment")
+    assert result.report["author_source"] == "GitHub login dan-gh"
+    assert result.report["services"][0]["contribution"] == "away"
+    assert result.code == 1
+
+
+def test_an_unknown_login_is_away_everywhere_and_flagged(scratch, homefield):
+    scratch.append("services/orders/src/orders/handlers.py", "\nX = 1\n")
+    scratch.commit("alice")
+    result = homefield.check("--author-login", "alice")
+    assert (result.report["author"], result.report["author_team"]) == ("@alice", None)
+    assert result.report["services"][0]["contribution"] == "away"
+    assert any("not in teams.yaml" in m for m in result.messages("approvals.home-team-required"))
+    assert result.code == 1
+
+
+def test_reports_say_which_source_identified_the_author(scratch, homefield):
+    scratch.append("README.md", "more\n")
+    scratch.commit("pat")
+    _, text, _ = homefield.run("check", "--base", scratch.base)
+    assert "author: pat (platform), identified by git author email pat@shop.test" in text
+    args = ("check", "--base", scratch.base, "--format", "markdown", "--author-login", "pat-gh")
+    _, markdown, _ = homefield.run(*args)
+    assert "Author: `pat` (platform), identified by GitHub login pat-gh" in markdown
+
+
+def test_author_and_author_login_together_are_a_usage_error(scratch):
+    args = ("check", "--base", "HEAD", "--author", "dan", "--author-login", "dan-gh")
+    proc = run_binary(scratch.root, *args)
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == "error: give --author or --author-login, not both"
