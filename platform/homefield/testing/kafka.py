@@ -30,6 +30,11 @@ from homefield.local.health import free_port
 from homefield.local.kafka import KafkaError, KafkaSettings, LocalKafka, require_kafka_libs
 
 
+def unique_prefix() -> str:
+    """A topic and consumer-group prefix no other test uses."""
+    return f"t{uuid.uuid4().hex[:10]}."
+
+
 def docker_works() -> bool:
     """True when a Docker daemon answers `docker info`."""
     if shutil.which("docker") is None:
@@ -120,6 +125,6 @@ class KafkaTopics:
 @pytest.fixture
 def kafka_topics(kafka_bootstrap: str) -> Iterator[KafkaTopics]:
     """A factory of topics unique to this test: ``kafka_topics("orders.v1", partitions=3)``."""
-    topics = KafkaTopics(kafka_bootstrap, f"t{uuid.uuid4().hex[:10]}.")
+    topics = KafkaTopics(kafka_bootstrap, unique_prefix())
     yield topics
     topics.delete_all()

@@ -3,37 +3,25 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError
-
 from homefield.catalog import Catalog
+from homefield.local import admin
 from homefield.runtime.service import ServiceApp
+from homefield.testing.kafka import unique_prefix
 
-
-def unique_prefix() -> str:
-    """A topic and consumer-group prefix no other test uses."""
-    return f"t{uuid.uuid4().hex[:10]}."
+__all__ = ["create_topics", "eventually", "running", "service_env", "unique_prefix"]
 
 
 async def create_topics(bootstrap: str, prefix: str, catalog: Catalog | None = None) -> None:
-    """Create every catalog topic (DLQs included) under ``prefix``."""
-    topics = (catalog or Catalog.load()).topics()
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
-        await admin.create_topics(
-            [NewTopic(prefix + name, parts, 1) for name, parts in topics.items()]
-        )
-    except TopicAlreadyExistsError:
-        pass
-    finally:
-        await admin.close()
+    """Create every catalog topic (DLQs included) under ``prefix``, with its partitions and
+    retention; topics that exist already are kept. Raises TopicError when the broker refuses one.
+    """
+    plans = admin.catalog_topics(catalog or Catalog.load())
+    await admin.create_topics(bootstrap, {prefix + name: plan for name, plan in plans.items()})
 
 
 def service_env(service: str, *, bootstrap: str, prefix: str, data_dir: Path) -> dict[str, str]:
