@@ -16,24 +16,21 @@ from homefield.deploy.env import (
 from homefield.render.text import yaml_text
 
 KUSTOMIZE = {"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization"}
+# Overlays size a service; none scales it out (see workload.REPLICAS).
 OVERLAYS = {
     "dev": {
-        "replicas": 1,
-        "max_replicas": 2,
         "resources": {
             "requests": {"cpu": "50m", "memory": "64Mi"},
             "limits": {"cpu": "250m", "memory": "128Mi"},
         },
-        "min_available": 0,
+        "data_size": "1Gi",
     },
     "prod": {
-        "replicas": 3,
-        "max_replicas": 10,
         "resources": {
             "requests": {"cpu": "250m", "memory": "256Mi"},
             "limits": {"cpu": "1", "memory": "512Mi"},
         },
-        "min_available": 2,
+        "data_size": "10Gi",
     },
 }
 
@@ -53,6 +50,7 @@ def base_manifests(catalog: Catalog, entry: ServiceEntry, groups: list[Any]) -> 
         "service.yaml": yaml_text(workload.service(entry)),
         "hpa.yaml": yaml_text(workload.autoscaler(entry)),
         "pdb.yaml": yaml_text(workload.disruption_budget(entry)),
+        "pvc.yaml": yaml_text(workload.data_claim(entry)),
         "networkpolicy.yaml": yaml_text(monitoring.network_policy(entry, callers(catalog, entry))),
         "servicemonitor.yaml": yaml_text(monitoring.service_monitor(entry)),
         "prometheusrule.yaml": yaml_text(
@@ -71,24 +69,17 @@ def _patch(api: str, kind: str, name: str, spec: dict[str, Any]) -> str:
 
 
 def overlay_manifests(entry: ServiceEntry, overlay: str) -> dict[str, str]:
-    """File name -> YAML text of one overlay: replicas, resources, autoscaling, PDB."""
+    """File name -> YAML text of one overlay: container resources and the database volume size."""
     shape: dict[str, Any] = OVERLAYS[overlay]
     container = {"name": entry.name, "resources": shape["resources"]}
     pod = {"template": {"spec": {"containers": [container]}}}
+    storage = {"resources": {"requests": {"storage": shape["data_size"]}}}
     files = {
-        "deployment-patch.yaml": _patch(
-            "apps/v1", "Deployment", entry.name, {"replicas": shape["replicas"], **pod}
-        ),
-        "hpa-patch.yaml": _patch(
-            "autoscaling/v2",
-            "HorizontalPodAutoscaler",
-            entry.name,
-            {"minReplicas": shape["replicas"], "maxReplicas": shape["max_replicas"]},
+        "deployment-patch.yaml": _patch("apps/v1", "Deployment", entry.name, pod),
+        "pvc-patch.yaml": _patch(
+            "v1", "PersistentVolumeClaim", workload.data_claim_name(entry), storage
         ),
     }
-    if shape["min_available"]:
-        budget = {"maxUnavailable": None, "minAvailable": shape["min_available"]}
-        files["pdb-patch.yaml"] = _patch("policy/v1", "PodDisruptionBudget", entry.name, budget)
     kustomization = {
         **KUSTOMIZE,
         "resources": ["../../base"],

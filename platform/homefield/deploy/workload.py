@@ -1,4 +1,5 @@
-"""The core Kubernetes objects of one service: Deployment, Service, HPA, PDB and ConfigMap."""
+"""The core Kubernetes objects of one service: Deployment, Service, HPA, PDB, ConfigMap and
+the PersistentVolumeClaim of its SQLite database."""
 
 from __future__ import annotations
 
@@ -12,6 +13,11 @@ BASE_RESOURCES = {
     "requests": {"cpu": "100m", "memory": "128Mi"},
     "limits": {"cpu": "500m", "memory": "256Mi"},
 }
+BASE_DATA_SIZE = "1Gi"
+# Every service keeps its state in one SQLite file on /data: a second pod would hold a second,
+# diverging database, so each service runs exactly one replica on a ReadWriteOnce volume.
+REPLICAS = 1
+SCALING_NOTE = "single writer: SQLite; scale-out needs a shared database"
 
 
 def _metadata(entry: ServiceEntry, name: str = "") -> dict[str, Any]:
@@ -20,6 +26,10 @@ def _metadata(entry: ServiceEntry, name: str = "") -> dict[str, Any]:
 
 def config_name(entry: ServiceEntry) -> str:
     return f"{entry.name}-config"
+
+
+def data_claim_name(entry: ServiceEntry) -> str:
+    return f"{entry.name}-data"
 
 
 def config_map(entry: ServiceEntry, env: dict[str, str]) -> Manifest:
@@ -99,14 +109,19 @@ def deployment(entry: ServiceEntry) -> Manifest:
         "securityContext": _pod_security(),
         "terminationGracePeriodSeconds": 30,
         "containers": [_container(entry)],
-        "volumes": [{"name": "data", "emptyDir": {}}, {"name": "tmp", "emptyDir": {}}],
+        "volumes": [
+            {"name": "data", "persistentVolumeClaim": {"claimName": data_claim_name(entry)}},
+            {"name": "tmp", "emptyDir": {}},
+        ],
     }
+    # No `replicas`: the HPA owns the count. Recreate stops the old pod before the new one
+    # mounts the ReadWriteOnce volume, so two writers never share the database.
     return {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
-        "metadata": _metadata(entry),
+        "metadata": {**_metadata(entry), "annotations": {"homefield.dev/scaling": SCALING_NOTE}},
         "spec": {
-            "replicas": 2,
+            "strategy": {"type": "Recreate"},
             "revisionHistoryLimit": 5,
             "selector": {"matchLabels": selector_labels(entry.name)},
             "template": {"metadata": {"labels": labels(entry)}, "spec": pod_spec},
@@ -135,8 +150,8 @@ def autoscaler(entry: ServiceEntry) -> Manifest:
         "metadata": _metadata(entry),
         "spec": {
             "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": entry.name},
-            "minReplicas": 2,
-            "maxReplicas": 6,
+            "minReplicas": REPLICAS,
+            "maxReplicas": REPLICAS,
             "metrics": [{"type": "Resource", "resource": cpu}],
         },
     }
@@ -148,4 +163,13 @@ def disruption_budget(entry: ServiceEntry) -> Manifest:
         "kind": "PodDisruptionBudget",
         "metadata": _metadata(entry),
         "spec": {"maxUnavailable": 1, "selector": {"matchLabels": selector_labels(entry.name)}},
+    }
+
+
+def data_claim(entry: ServiceEntry, size: str = BASE_DATA_SIZE) -> Manifest:
+    return {
+        "apiVersion": "v1",
+        "kind": "PersistentVolumeClaim",
+        "metadata": _metadata(entry, data_claim_name(entry)),
+        "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": size}}},
     }

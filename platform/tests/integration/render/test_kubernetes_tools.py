@@ -50,16 +50,25 @@ def test_prod_overlay_is_what_a_team_applies(rendered: Path) -> None:
             "KafkaTopic",
             "KafkaTopic",
             "NetworkPolicy",
+            "PersistentVolumeClaim",
             "PodDisruptionBudget",
             "PrometheusRule",
             "Service",
             "ServiceMonitor",
         ]
     )
-    deployment = next(doc for doc in docs if doc["kind"] == "Deployment")
-    budget = next(doc for doc in docs if doc["kind"] == "PodDisruptionBudget")
-    assert deployment["spec"]["replicas"] == 3
-    assert budget["spec"] == {"minAvailable": 2, "selector": budget["spec"]["selector"]}
+    by_kind = {doc["kind"]: doc for doc in docs}
+    deployment = by_kind["Deployment"]
+    assert "replicas" not in deployment["spec"]
+    assert deployment["spec"]["strategy"] == {"type": "Recreate"}
+    hpa = by_kind["HorizontalPodAutoscaler"]["spec"]
+    assert (hpa["minReplicas"], hpa["maxReplicas"]) == (1, 1)
+    budget = by_kind["PodDisruptionBudget"]["spec"]
+    assert budget == {"maxUnavailable": 1, "selector": budget["selector"]}
+    claim = by_kind["PersistentVolumeClaim"]
+    assert claim["spec"]["resources"]["requests"]["storage"] == "10Gi"
+    data = next(v for v in deployment["spec"]["template"]["spec"]["volumes"] if v["name"] == "data")
+    assert data["persistentVolumeClaim"]["claimName"] == claim["metadata"]["name"]
 
 
 def test_the_cli_validator_passes_the_core_kinds(rendered: Path, tmp_path: Path) -> None:

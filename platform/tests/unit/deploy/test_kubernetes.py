@@ -118,13 +118,37 @@ def test_kafka_cluster_is_kraft_with_node_pools() -> None:
     assert "zookeeper" not in cluster["spec"] and cluster["spec"]["kafka"]["listeners"]
 
 
-def test_prod_overlay_runs_three_replicas_and_keeps_two_available(catalog: Catalog) -> None:
-    prod = overlay_manifests(catalog.services["orders"], "prod")
-    assert _docs(prod["deployment-patch.yaml"])[0]["spec"]["replicas"] == 3
-    assert _docs(prod["pdb-patch.yaml"])[0]["spec"]["minAvailable"] == 2
-    dev = overlay_manifests(catalog.services["orders"], "dev")
-    assert _docs(dev["deployment-patch.yaml"])[0]["spec"]["replicas"] == 1
-    assert "pdb-patch.yaml" not in dev
+def test_a_service_runs_one_sqlite_writer_on_a_persistent_volume(catalog: Catalog) -> None:
+    entry = catalog.services["inventory"]
+    manifest = workload.deployment(entry)
+    assert "replicas" not in manifest["spec"]
+    assert manifest["spec"]["strategy"] == {"type": "Recreate"}
+    assert "SQLite" in manifest["metadata"]["annotations"]["homefield.dev/scaling"]
+    volumes = {v["name"]: v for v in manifest["spec"]["template"]["spec"]["volumes"]}
+    assert volumes["data"] == {
+        "name": "data",
+        "persistentVolumeClaim": {"claimName": "inventory-data"},
+    }
+    claim = workload.data_claim(entry)
+    assert (claim["kind"], claim["metadata"]["name"]) == ("PersistentVolumeClaim", "inventory-data")
+    assert claim["spec"]["accessModes"] == ["ReadWriteOnce"]
+    hpa = workload.autoscaler(entry)["spec"]
+    assert (hpa["minReplicas"], hpa["maxReplicas"]) == (1, 1)
+    assert workload.disruption_budget(entry)["spec"]["maxUnavailable"] == 1
+
+
+def test_overlays_size_the_database_volume_and_never_scale_out(catalog: Catalog) -> None:
+    entry = catalog.services["orders"]
+    base = base_manifests(catalog, entry, service_rule_groups(entry))
+    assert "pvc.yaml" in _docs(base["kustomization.yaml"])[0]["resources"]
+    sizes = {}
+    for overlay in ("dev", "prod"):
+        files = overlay_manifests(entry, overlay)
+        assert "replicas" not in _docs(files["deployment-patch.yaml"])[0]["spec"]
+        assert set(files) == {"kustomization.yaml", "deployment-patch.yaml", "pvc-patch.yaml"}
+        claim = _docs(files["pvc-patch.yaml"])[0]
+        sizes[overlay] = claim["spec"]["resources"]["requests"]["storage"]
+    assert sizes == {"dev": "1Gi", "prod": "10Gi"}
 
 
 def test_platform_ships_dashboards_as_sidecar_config_maps() -> None:
