@@ -129,11 +129,16 @@ class GitRepo:
         out = self.run("diff", "-U0", "--no-color", "--no-ext-diff", base, head, "--", *pathspecs)
         added: dict[str, list[str]] = {}
         current: list[str] | None = None
+        in_header = False
         for line in out.decode("utf-8", errors="replace").splitlines():
-            if line.startswith("+++ "):
+            if line.startswith("diff --git "):
+                in_header, current = True, None
+            elif in_header and line.startswith("+++ "):
                 name = line[4:]
                 current = added.setdefault(name[2:], []) if name.startswith("b/") else None
-            elif line.startswith("+") and current is not None:
+            elif line.startswith("@@"):
+                in_header = False
+            elif not in_header and line.startswith("+") and current is not None:
                 current.append(line[1:])
         return added
 

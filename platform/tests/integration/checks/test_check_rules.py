@@ -231,3 +231,10 @@ def test_well_named_metrics_pass(scratch, homefield):
     )
     scratch.commit("alice")
     assert homefield.check().code == 0
+
+
+def test_a_line_like_a_diff_header_does_not_hide_the_lines_after_it(scratch, homefield):
+    scratch.append(INVENTORY_SRC, "X = 1\n++ 0\nfrom orders.handlers import handle\n")
+    scratch.append(INVENTORY_TEST, "\n")
+    scratch.commit("dan")
+    assert homefield.check().rules() == {"boundaries.cross-service-import"}

@@ -35,3 +35,11 @@ def test_changes_report_renames_with_their_old_path(scratch):
 def test_an_unknown_revision_is_named(scratch):
     with pytest.raises(GitError, match="unknown revision 'nope'"):
         GitRepo(scratch.root).resolve("nope")
+
+
+def test_added_lines_keep_lines_that_look_like_file_headers(scratch):
+    path = "services/orders/src/orders/handlers.py"
+    scratch.append(path, "++ 0\n+++ b/elsewhere.py\nimport inventory\n")
+    head = scratch.commit("bob")
+    added = GitRepo(scratch.root).added_lines(scratch.base, head, "services/")
+    assert added == {path: ["++ 0", "+++ b/elsewhere.py", "import inventory"]}
