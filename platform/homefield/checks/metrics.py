@@ -58,8 +58,8 @@ def check(ctx: Context) -> list[Finding]:
     for path, lines in sorted(ctx.added_lines.items()):
         if not path.endswith(".py"):
             continue
-        for line in lines:
-            for kind, name in _DEFINITION.findall(line):
-                for problem in naming_problems(kind, name):
-                    findings.append(Finding(RULE, "block", problem, service_of(path), path))
+        # Joined, so a definition that a formatter splits over lines is still one match.
+        for kind, name in _DEFINITION.findall("\n".join(lines)):
+            for problem in naming_problems(kind, name):
+                findings.append(Finding(RULE, "block", problem, service_of(path), path))
     return findings

@@ -238,3 +238,23 @@ def test_a_line_like_a_diff_header_does_not_hide_the_lines_after_it(scratch, hom
     scratch.append(INVENTORY_TEST, "\n")
     scratch.commit("dan")
     assert homefield.check().rules() == {"boundaries.cross-service-import"}
+
+
+def test_a_metric_named_on_the_line_after_its_constructor_is_checked(scratch, homefield):
+    scratch.append(
+        ORDERS_SRC,
+        "REFUNDS = Counter(\n"
+        '    "orders_refunds",\n'
+        '    "refunds",\n'
+        ")\n"
+        "LATENCY = Histogram(\n"
+        '    name="orders_refund_latency_ms",\n'
+        '    documentation="latency",\n'
+        ")\n",
+    )
+    scratch.commit("alice")
+    result = homefield.check()
+    assert result.rules() == {"metrics.naming"}
+    messages = " ".join(result.messages("metrics.naming"))
+    assert "'orders_refunds' must end in _total" in messages
+    assert "'orders_refund_latency_ms' uses unit 'ms'" in messages
