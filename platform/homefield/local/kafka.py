@@ -114,6 +114,12 @@ _SINGLE_NODE = {
 }
 
 
+def single_node_properties() -> dict[str, str]:
+    """The broker settings every single-node Kafka of the project shares (auto-create off),
+    without listeners, ports and directories."""
+    return dict(_SINGLE_NODE)
+
+
 def render_server_properties(settings: KafkaSettings) -> str:
     """server.properties for a combined broker+controller node that suits one laptop."""
     host, port, ctl = settings.host, settings.port, settings.controller_port

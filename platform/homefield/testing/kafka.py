@@ -1,8 +1,9 @@
 """pytest plugin: a real Kafka broker for integration tests.
 
-``kafka_bootstrap`` (session) is ``$KAFKA_BOOTSTRAP`` when set, else testcontainers' Kafka when
-Docker works, else the local broker from the jars `make setup` fetched, on free ports in a
-temporary directory. ``kafka_topics`` creates uniquely prefixed topics for one test.
+``kafka_bootstrap`` (session) is ``$KAFKA_BOOTSTRAP`` when set, else an ``apache/kafka`` container
+of the local broker's version and settings (KRaft, no topic auto-creation) when Docker works,
+else the local broker from the jars `make setup` fetched, on free ports in a temporary directory.
+``kafka_topics`` creates uniquely prefixed topics for one test.
 Enable it with ``pytest_plugins = ["homefield.testing.kafka"]`` in the root conftest.py.
 """
 
@@ -27,7 +28,18 @@ from homefield.local.admin import (
     run_blocking,
 )
 from homefield.local.health import free_port
-from homefield.local.kafka import KafkaError, KafkaSettings, LocalKafka, require_kafka_libs
+from homefield.local.kafka import (
+    KafkaError,
+    KafkaSettings,
+    LocalKafka,
+    kafka_version,
+    new_cluster_id,
+    require_kafka_libs,
+    single_node_properties,
+)
+
+_CONTAINER_PORT = 9092
+_CONTAINER_START = "/homefield-start.sh"
 
 
 def unique_prefix() -> str:
@@ -64,12 +76,62 @@ def local_broker(root: Path, data_dir: Path) -> Iterator[LocalKafka]:
         kafka.stop()
 
 
-@contextmanager
-def _container_broker() -> Iterator[str]:
-    from testcontainers.community.kafka import KafkaContainer
+def container_image() -> str:
+    """The Docker image of the local broker's Kafka version (pinned in its pom.xml)."""
+    return f"apache/kafka:{kafka_version()}"
 
-    with KafkaContainer().with_kraft() as container:
-        yield container.get_bootstrap_server()
+
+def container_env(cluster_id: str) -> dict[str, str]:
+    """The apache/kafka image's environment for one KRaft node set up like the local broker.
+
+    Clients use PLAINTEXT (port 9092, advertised once Docker has mapped it); the broker reaches
+    itself (transaction markers) on BROKER, which only the container sees.
+    """
+    properties = {
+        **single_node_properties(),
+        "listeners": "PLAINTEXT://0.0.0.0:9092,BROKER://0.0.0.0:19092,CONTROLLER://0.0.0.0:9093",
+        "listener.security.protocol.map": (
+            "PLAINTEXT:PLAINTEXT,BROKER:PLAINTEXT,CONTROLLER:PLAINTEXT"
+        ),
+        "inter.broker.listener.name": "BROKER",
+        "controller.quorum.voters": "1@localhost:9093",
+    }
+    env = {"KAFKA_" + _env_name(name): value for name, value in properties.items()}
+    return {"CLUSTER_ID": cluster_id, **env}
+
+
+def _env_name(name: str) -> str:
+    return name.replace("_", "__").replace("-", "___").replace(".", "_").upper()
+
+
+def container_start_script(host: str, port: int) -> str:
+    """The container's start command once ``host:port`` reaches its client listener."""
+    listeners = f"PLAINTEXT://{host}:{port},BROKER://localhost:19092"
+    return f"exec /etc/kafka/docker/run 'KAFKA_ADVERTISED_LISTENERS={listeners}'\n"
+
+
+@contextmanager
+def container_broker() -> Iterator[str]:
+    """A broker in Docker (see ``container_env``); yields its ``host:port``."""
+    from testcontainers.core.container import DockerContainer
+    from testcontainers.core.wait_strategies import LogMessageWaitStrategy
+
+    wait_for_script = (
+        f"while [ ! -f {_CONTAINER_START} ]; do sleep 0.1; done; sh {_CONTAINER_START}"
+    )
+    container = (
+        DockerContainer(container_image())
+        .with_exposed_ports(_CONTAINER_PORT)
+        .with_envs(**container_env(new_cluster_id()))
+        .with_command(["sh", "-c", wait_for_script])
+    )
+    with container:
+        host, port = container.get_container_host_ip(), container.get_exposed_port(_CONTAINER_PORT)
+        script = container_start_script(host, port).encode("utf-8")
+        container.copy_into_container(script, _CONTAINER_START, 0o755)
+        ready = LogMessageWaitStrategy("Kafka Server started").with_startup_timeout(120)
+        ready.wait_until_ready(container)
+        yield f"{host}:{port}"
 
 
 @pytest.fixture(scope="session")
@@ -81,7 +143,7 @@ def kafka_bootstrap(
     if configured:
         yield configured
     elif docker_works():
-        with _container_broker() as bootstrap:
+        with container_broker() as bootstrap:
             yield bootstrap
     else:
         root = find_repo_root(request.config.rootpath)
