@@ -12,7 +12,7 @@ from pathlib import Path
 
 from homefield.checks.context import Context
 from homefield.checks.model import Finding, Severity
-from homefield.ownership import service_of
+from homefield.ownership import GitError, service_of
 
 LINT = "protos.lint"
 BREAKING = "protos.breaking"
@@ -45,7 +45,10 @@ def check(ctx: Context) -> list[Finding]:
     if buf is None:
         return [Finding(LINT, "warn", "buf not found: run `make setup`; protos were not checked")]
     with tempfile.TemporaryDirectory(prefix="homefield-protos-") as tmp:
-        ctx.repo.archive(ctx.head, "protos", Path(tmp))
+        try:
+            ctx.repo.archive(ctx.head, "protos", Path(tmp))
+        except GitError as exc:
+            return [Finding(LINT, "block", f"protos not checked: {exc}", path="protos")]
         module = Path(tmp) / "protos"
         if not (module / "buf.yaml").is_file():
             return [Finding(LINT, "warn", "protos/buf.yaml is missing at head: protos not checked")]

@@ -174,7 +174,10 @@ class GitRepo:
         return [name for name in out.decode().split("\0") if name]
 
     def archive(self, rev: str, path: str, dest: Path) -> None:
-        """Write ``path`` as it is at ``rev`` under ``dest``."""
+        """Write ``path`` as it is at ``rev`` under ``dest``; GitError if it cannot be unpacked."""
         data = self.run("archive", "--format=tar", rev, "--", path)
-        with tarfile.open(fileobj=io.BytesIO(data)) as tar:
-            tar.extractall(dest, filter="data")
+        try:
+            with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+                tar.extractall(dest, filter="data")
+        except tarfile.TarError as exc:
+            raise GitError(f"cannot unpack {path}/ at {rev[:12]}: {exc}") from None

@@ -43,3 +43,10 @@ def test_added_lines_keep_lines_that_look_like_file_headers(scratch):
     head = scratch.commit("bob")
     added = GitRepo(scratch.root).added_lines(scratch.base, head, "services/")
     assert added == {path: ["++ 0", "+++ b/elsewhere.py", "import inventory"]}
+
+
+def test_an_archive_that_cannot_be_unpacked_is_a_git_error(scratch, tmp_path):
+    (scratch.root / "protos/escape").symlink_to("../../outside")
+    head = scratch.commit("pat")
+    with pytest.raises(GitError, match=r"cannot unpack protos/ at .*'protos/escape'"):
+        GitRepo(scratch.root).archive(head, "protos", tmp_path / "out")
