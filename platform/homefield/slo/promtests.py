@@ -1,5 +1,5 @@
 """`promtool test rules` files generated per SLO: a fast burst pages, a slow leak tickets,
-healthy traffic (including client errors) fires nothing."""
+healthy traffic (including client errors) fires nothing, and failing every event pages."""
 
 from __future__ import annotations
 
@@ -25,10 +25,11 @@ class Phase:
     minutes: int
     bad: float
     client: float = 0.0
+    dead: float = 0.0
 
     @property
     def good(self) -> float:
-        return TRAFFIC_PER_MINUTE - self.bad - self.client
+        return TRAFFIC_PER_MINUTE - self.bad - self.dead - self.client
 
 
 def _strip(selector: str, *drop: str) -> str:
@@ -58,6 +59,7 @@ def _series_roles(entry: ServiceEntry, sli: Sli) -> list[tuple[str, tuple[str, .
             (found.total, ("good",)),
             (duplicate, ("client",)),
             (found.bad, ("bad",)),
+            (found.dead_lettered, ("dead",)),
         ]
     return [(found.good, ("good", "client")), (found.total, ("good", "client", "bad"))]
 
@@ -80,10 +82,18 @@ def _values(phases: list[Phase], roles: tuple[str, ...]) -> str:
     return " ".join(segments)
 
 
+def _exists(series: str, phases: list[Phase], roles: tuple[str, ...]) -> bool:
+    # A labelled counter exports no series until its first event; a histogram exports
+    # every bucket from its first observation, so a bucket that stays zero still exists.
+    counted = sum(getattr(phase, role) for phase in phases for role in roles)
+    return counted > 0 or series.partition("{")[0].endswith("_bucket")
+
+
 def _input(entry: ServiceEntry, slo: Slo, phases: list[Phase]) -> list[dict[str, str]]:
     return [
         {"series": series, "values": _values(phases, roles)}
         for series, roles in _series_roles(entry, slo.sli)
+        if _exists(series, phases, roles)
     ]
 
 
@@ -128,7 +138,19 @@ def slo_tests(entry: ServiceEntry, slo: Slo) -> list[dict[str, Any]]:
     )
     sample = {"labels": _labels(entry, slo), "value": _percent_left(slo, healthy_phase)}
     healthy["promql_expr_test"] = [{"expr": remaining, "eval_time": end, "exp_samples": [sample]}]
-    return [fast, slow, healthy]
+    return [fast, slow, healthy, _all_failing(entry, slo)]
+
+
+def _all_failing(entry: ServiceEntry, slo: Slo) -> dict[str, Any]:
+    # Handler attempts fail and their events go to the DLQ: no success is ever counted.
+    failing = Phase(60, TRAFFIC_PER_MINUTE)
+    if isinstance(slo.sli, EventAvailability):
+        failing = Phase(60, TRAFFIC_PER_MINUTE / 2, dead=TRAFFIC_PER_MINUTE / 2)
+    case = _case(entry, slo, "every event failing pages", [failing])
+    expected = [_expected(entry, slo, "page"), _expected(entry, slo, "ticket")]
+    name = alert_name(entry.name, slo.name)
+    case["alert_rule_test"] = [{"eval_time": "60m", "alertname": name, "exp_alerts": expected}]
+    return case
 
 
 def _percent_left(slo: Slo, phase: Phase) -> int:

@@ -28,11 +28,15 @@ GRPC_GOOD_CODES = "OK|INVALID_ARGUMENT|NOT_FOUND|ALREADY_EXISTS|FAILED_PRECONDIT
 
 @dataclass(frozen=True)
 class Counters:
-    """Selectors for one SLI: ``bad`` and ``total``, or ``good`` when it is 1 - good/total."""
+    """Selectors for one SLI: ``bad`` and ``total``, or ``good`` when it is 1 - good/total.
+
+    ``dead_lettered`` counts more bad events, added to ``bad``; ``total_adds_bad`` says
+    ``total`` counts only good events, so all events are bad + total."""
 
     total: str
     bad: str = ""
     good: str = ""
+    dead_lettered: str = ""
     total_adds_bad: bool = False
 
 
@@ -65,9 +69,11 @@ def counters(service: str, sli: Sli) -> Counters:
         )
     if isinstance(sli, EventAvailability):
         labels = {**base, "handler": sli.handler}
+        consumed = "kafka_consumed_messages_total"
         return Counters(
-            total=_selector("kafka_consumed_messages_total", labels, 'outcome="handled"'),
+            total=_selector(consumed, labels, 'outcome="handled"'),
             bad=_selector("kafka_consume_errors_total", labels),
+            dead_lettered=_selector(consumed, labels, 'outcome="dead_lettered"'),
             total_adds_bad=True,
         )
     return _histogram_counters(service, sli)
@@ -95,7 +101,15 @@ def error_ratio(service: str, sli: Sli, window: str) -> str:
     total = f"sum(rate({found.total}[{window}]))"
     if found.good:
         return f"1 - sum(rate({found.good}[{window}])) / {total}"
-    bad = f"(sum(rate({found.bad}[{window}])) or vector(0))"
+    bad = _zero_if_absent(found.bad, window)
+    if found.dead_lettered:
+        bad = f"({bad} + {_zero_if_absent(found.dead_lettered, window)})"
     if found.total_adds_bad:
-        return f"{bad} / ({bad} + {total})"
+        # A handler that fails on every message has no `handled` series at all.
+        return f"{bad} / ({bad} + {_zero_if_absent(found.total, window)})"
     return f"{bad} / {total}"
+
+
+def _zero_if_absent(selector: str, window: str) -> str:
+    # A labelled counter has no series until its first event: absent means none happened.
+    return f"(sum(rate({selector}[{window}])) or vector(0))"

@@ -40,7 +40,8 @@ def test_promtool_accepts_the_local_prometheus_config(rendered: Path) -> None:
 
 @pytest.mark.parametrize("name", [*SERVICES, "platform"])
 def test_generated_alert_scenarios_pass_promtool(rendered: Path, name: str) -> None:
-    """Fast burst pages with the team and runbook; slow leak tickets only; healthy is silent."""
+    """Fast burst pages with the team and runbook; slow leak tickets only; healthy is silent;
+    failing every event (no success series at all) pages."""
     test_file = rendered / f"deploy/prometheus/tests/{name}.test.yml"
     scenarios = yaml.safe_load(test_file.read_text())["tests"]
     if name != "platform":
@@ -49,6 +50,7 @@ def test_generated_alert_scenarios_pass_promtool(rendered: Path, name: str) -> N
             "a fast error burst pages",
             "a slow leak opens only a ticket",
             "healthy traffic fires nothing",
+            "every event failing pages",
         }
     result = _run(_tool("promtool"), "test", "rules", str(test_file))
     assert result.returncode == 0, result.stdout + result.stderr

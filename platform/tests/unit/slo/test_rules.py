@@ -145,6 +145,7 @@ def test_each_sli_kind_names_the_documented_metrics() -> None:
             [
                 'kafka_consume_errors_total{service="s",handler="capture_payment"}',
                 'kafka_consumed_messages_total{service="s",handler="capture_payment",outcome="handled"}',
+                'kafka_consumed_messages_total{service="s",handler="capture_payment",outcome="dead_lettered"}',
             ],
         ),
     ]
@@ -152,3 +153,14 @@ def test_each_sli_kind_names_the_documented_metrics() -> None:
         expr = error_ratio("s", sli, "1h")
         for part in parts:
             assert part in expr, (sli.kind, expr)
+
+
+def test_event_availability_is_all_bad_when_no_message_was_ever_handled() -> None:
+    sli = EventAvailability(kind="event-availability", handler="capture_payment")
+    expr = error_ratio("s", sli, "5m")
+    handled = (
+        'kafka_consumed_messages_total{service="s",handler="capture_payment",outcome="handled"}'
+    )
+    assert expr.endswith(f"(sum(rate({handled}[5m])) or vector(0)))")
+    dead = handled.replace('"handled"', '"dead_lettered"')
+    assert f"+ (sum(rate({dead}[5m])) or vector(0))" in expr

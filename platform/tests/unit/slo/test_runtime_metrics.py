@@ -59,7 +59,7 @@ def test_slo_selectors_match_what_the_runtime_exports(service: str) -> None:
     wanted = []
     for slo in entry.slos.slos:
         found = counters(service, slo.sli)
-        for selector in filter(None, (found.total, found.bad, found.good)):
+        for selector in filter(None, (found.total, found.bad, found.good, found.dead_lettered)):
             name, labels = _parse(selector)
             metric = families[name]
             base = name.removesuffix("_bucket").removesuffix("_count")
