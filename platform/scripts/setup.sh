@@ -11,7 +11,7 @@ as_root() {
 }
 
 install_uv() {
-  command -v uv >/dev/null 2>&1 || [ -x "$HOME/.local/bin/uv" ] && return 0
+  uv_installed && return 0
   step "installing uv from PyPI"
   python3 -m pip install --quiet --user uv \
     || python3 -m pip install --quiet --user --break-system-packages uv
@@ -24,16 +24,27 @@ sync_venv() {
   "$uv" sync --frozen --quiet
 }
 
+have() { command -v "$1" >/dev/null 2>&1; }
+
+uv_installed() { have uv || [ -x "$HOME/.local/bin/uv" ]; }
+
+# The programs `make up` and the tests run, and the Debian package of each.
+debian_packages_missing() {
+  have java || echo default-jre-headless
+  have mvn || echo maven
+  { have prometheus && have promtool; } || echo prometheus
+  { have prometheus-alertmanager && have amtool; } || echo prometheus-alertmanager
+  have kubectl || echo kubernetes-client
+  uv_installed || python3 -m pip --version >/dev/null 2>&1 || echo python3-pip
+}
+
 install_debian_tools() {
-  local missing=()
-  command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
-  command -v mvn >/dev/null 2>&1 || missing+=(maven)
-  command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
-  command -v amtool >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
+  local missing
+  mapfile -t missing < <(debian_packages_missing)
   [ ${#missing[@]} -eq 0 ] && return 0
   step "installing Debian packages: ${missing[*]}"
   as_root apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends \
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
     "${missing[@]}" >/dev/null
   stop_system_services
 }
@@ -71,7 +82,8 @@ fetch_kafka_jars() {
   mv "$cache/libs.partial" "$libs"
 }
 
+# Debian packages first: on a fresh machine they bring the pip that installs uv.
+install_debian_tools
 install_uv
 sync_venv
-install_debian_tools
 fetch_kafka_jars
