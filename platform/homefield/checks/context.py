@@ -35,7 +35,11 @@ class Author:
 
 @dataclass
 class Context:
-    """One change (merge base of BASE to HEAD) and the base revision's view of who owns what."""
+    """One change (merge base of BASE to HEAD) and who owns what at BASE's tip.
+
+    The diff starts at the merge base, so only the change's own edits count. OWNERS and teams.yaml
+    are read at the tip, so an approver removed on the base branch since the fork no longer counts.
+    """
 
     repo: GitRepo
     base: str
@@ -61,13 +65,14 @@ class Context:
     ) -> Context:
         try:
             head_sha = repo.resolve(head)
-            base_sha = repo.merge_base(repo.resolve(base), head_sha)
+            tip = repo.resolve(base)
+            base_sha = repo.merge_base(tip, head_sha)
         except GitError as exc:
             raise CheckInputError(str(exc)) from None
         try:
-            index = OwnersIndex.at(repo, base_sha)
+            index = OwnersIndex.at(repo, tip)
         except CatalogError as exc:
-            raise CheckInputError(f"{exc} (at base {base_sha[:12]})") from None
+            raise CheckInputError(f"{exc} (at base {tip[:12]})") from None
         who, known, source = author.identify(index.teams, repo, head_sha)
         changes = repo.changes(base_sha, head_sha)
         ctx = cls(repo, base_sha, head_sha, index, changes, who, known, reviews)

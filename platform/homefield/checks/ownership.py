@@ -64,13 +64,21 @@ def _head_teams(ctx: Context, findings: list[Finding]) -> Teams | None:
         return None
 
 
+def _teams_at_merge_base(ctx: Context) -> Teams:
+    text = ctx.read("base", ["teams.yaml"])["teams.yaml"]
+    try:
+        return parse_teams(text, "teams.yaml") if text is not None else ctx.teams
+    except CatalogError:
+        return ctx.teams
+
+
 def _teams_requirements(ctx: Context, head: Teams) -> list[Requirement]:
-    base = ctx.teams
+    base = _teams_at_merge_base(ctx)
     requirements: list[Requirement] = []
     for team in sorted(set(base.teams) | set(head.teams)):
         if base.teams.get(team) == head.teams.get(team):
             continue
-        entry = base.teams.get(team)
+        entry = ctx.teams.teams.get(team) or base.teams.get(team)
         current = ctx.index.team_approvers(team) or (list(entry.members) if entry else [])
         if not current:
             requirements.append(_root_requirement(ctx, f"teams.yaml adds team {team}"))

@@ -258,3 +258,20 @@ def test_a_metric_named_on_the_line_after_its_constructor_is_checked(scratch, ho
     messages = " ".join(result.messages("metrics.naming"))
     assert "'orders_refunds' must end in _total" in messages
     assert "'orders_refund_latency_ms' uses unit 'ms'" in messages
+
+
+def test_owners_are_read_at_the_base_tip_and_the_diff_from_the_merge_base(scratch, homefield):
+    fork = scratch.base
+    scratch.git("switch", "-q", "-c", "feature")
+    away_fix(scratch)
+    scratch.git("switch", "-q", "main")
+    scratch.write("services/orders/OWNERS", "team: checkout\napprovers: [carol]\n")
+    scratch.commit("alice", "orders: carol approves now")
+    scratch.git("switch", "-q", "feature")
+    scratch.base = "main"
+    result = homefield.check(reviews=scratch.reviews("bob"))
+    assert result.report["base"] == fork
+    assert {s["name"] for s in result.report["services"]} == {"orders"}
+    assert result.rules() == {"approvals.home-team-required"}
+    assert result.report["approvals"]["missing"][0]["any_of"] == ["carol"]
+    assert homefield.check(reviews=scratch.reviews("carol")).code == 0
