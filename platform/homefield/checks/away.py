@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 
 from homefield.checks.context import Context
 from homefield.checks.model import Finding, ServiceTouch, Severity
@@ -32,14 +33,22 @@ def _tests(touch: ServiceTouch) -> list[Finding]:
     return [Finding(TESTS, "block", message, touch.name, changed_src[0])]
 
 
+def names_team(line: str, team: str) -> bool:
+    """Whether a CHANGELOG line credits ``team`` as "(team)" or "team team" (any case)."""
+    name = re.escape(team)
+    return re.search(rf"\(\s*{name}\s*\)|(?<![\w-]){name} team\b", line, re.IGNORECASE) is not None
+
+
 def _changelog(ctx: Context, touch: ServiceTouch) -> list[Finding]:
     path = f"services/{touch.name}/CHANGELOG.md"
     team = ctx.author_team
     added = ctx.added_lines.get(path, [])
-    if team and any(team.lower() in line.lower() for line in added):
+    if team and any(names_team(line, team) for line in added):
         return []
-    who = f"your team ({team})" if team else "your team (the author is not in teams.yaml)"
-    message = f"add a line to {path} naming {who}"
+    if team:
+        message = f'add a line to {path} that names your team as "({team})" or "{team} team"'
+    else:
+        message = f"add a line to {path} naming your team (the author is not in teams.yaml)"
     return [Finding(CHANGELOG, "block", message, touch.name, path)]
 
 

@@ -275,3 +275,14 @@ def test_owners_are_read_at_the_base_tip_and_the_diff_from_the_merge_base(scratc
     assert result.rules() == {"approvals.home-team-required"}
     assert result.report["approvals"]["missing"][0]["any_of"] == ["carol"]
     assert homefield.check(reviews=scratch.reviews("carol")).code == 0
+
+
+def test_a_changelog_line_must_credit_the_away_team_not_just_mention_it(scratch, homefield):
+    scratch.append(ORDERS_CHANGELOG, "- orders ask the fulfillment service for stock\n")
+    away_fix(scratch, changelog=False)
+    result = homefield.check(reviews=scratch.reviews("alice"))
+    assert result.rules() == {"away.changelog-required"}
+    assert '"(fulfillment)" or "fulfillment team"' in result.messages("away.changelog-required")[0]
+    scratch.append(ORDERS_CHANGELOG, "- refunds, by the Fulfillment team\n")
+    scratch.commit("dan")
+    assert homefield.check(reviews=scratch.reviews("alice")).code == 0

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 from homefield.catalog import Teams, parse_teams
-from homefield.checks import approvals
+from homefield.checks import approvals, away
 from homefield.checks.boundaries import imported_modules, service_packages
 from homefield.checks.metrics import naming_problems
 from homefield.checks.model import CheckInputError, Review
@@ -134,3 +134,21 @@ def test_reviews_by_deleted_accounts_are_skipped(tmp_path) -> None:
     ]
     path.write_text(json.dumps(data))
     assert [r.person for r in approvals.load_reviews(path, parse_teams(TEAMS))] == ["bob"]
+
+
+@pytest.mark.parametrize(
+    ("line", "credited"),
+    [
+        ("- refunds (payments)", True),
+        ("- refunds ( Payments )", True),
+        ("- refunds, by the payments team", True),
+        ("- calls the payments service", False),
+        ("- refunds (prepayments)", False),
+        ("- the prepayments team", False),
+        ("- the payments-ops team", False),
+    ],
+)
+def test_changelog_lines_credit_a_team_by_parentheses_or_team_suffix(
+    line: str, credited: bool
+) -> None:
+    assert away.names_team(line, "payments") is credited
