@@ -54,7 +54,7 @@ def base_manifests(catalog: Catalog, entry: ServiceEntry, groups: list[Any]) -> 
         "networkpolicy.yaml": yaml_text(monitoring.network_policy(entry, callers(catalog, entry))),
         "servicemonitor.yaml": yaml_text(monitoring.service_monitor(entry)),
         "prometheusrule.yaml": yaml_text(
-            monitoring.prometheus_rule(f"{entry.name}-slo", {"team": entry.team}, groups)
+            monitoring.prometheus_rule(f"{entry.name}-slo", entry.team, groups)
         ),
     }
     topics = monitoring.kafka_topics(entry)

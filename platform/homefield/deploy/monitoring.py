@@ -11,6 +11,8 @@ Manifest = dict[str, Any]
 PROMETHEUS_NAMESPACE = "monitoring"
 PROMETHEUS_POD = {"app.kubernetes.io/name": "prometheus"}
 DLQ_RETENTION_MS = 14 * 86_400_000
+# What a Prometheus `ruleSelector` matches: every PrometheusRule homefield renders carries both.
+RULE_SELECTOR = {"app.kubernetes.io/part-of": "homefield", "role": "alert-rules"}
 TOPIC_REPLICAS = 3
 
 
@@ -56,11 +58,12 @@ def service_monitor(entry: ServiceEntry) -> Manifest:
     }
 
 
-def prometheus_rule(name: str, rule_labels: dict[str, str], groups: list[Any]) -> Manifest:
+def prometheus_rule(name: str, team: str, groups: list[Any]) -> Manifest:
+    """Rules owned by ``team``, labelled so one ``ruleSelector`` picks up service and platform."""
     return {
         "apiVersion": "monitoring.coreos.com/v1",
         "kind": "PrometheusRule",
-        "metadata": {"name": name, "labels": {**rule_labels, "role": "alert-rules"}},
+        "metadata": {"name": name, "labels": {**RULE_SELECTOR, "team": team}},
         "spec": {"groups": groups},
     }
 

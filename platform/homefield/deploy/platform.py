@@ -82,13 +82,16 @@ def dashboard_config_map(name: str, dashboard_json: str) -> dict[str, Any]:
     }
 
 
-def platform_tree(dashboards: dict[str, str], absent_groups: list[Any]) -> dict[str, str]:
-    """Repository path -> text for deploy/k8s/platform/; ``dashboards`` maps name to JSON."""
+def platform_tree(
+    dashboards: dict[str, str], absent_groups: list[Any], *, team: str
+) -> dict[str, str]:
+    """Repository path -> text for deploy/k8s/platform/; ``dashboards`` maps name to JSON,
+    ``team`` owns the platform rules (the root OWNERS)."""
     files = {
         "namespace.yaml": yaml_text(namespace()),
         "kafka.yaml": yaml_text(kafka_node_pool(), kafka_cluster()),
         "prometheusrule.yaml": yaml_text(
-            prometheus_rule("platform-absent-metrics", PART_OF, absent_groups)
+            prometheus_rule("platform-absent-metrics", team, absent_groups)
         ),
         "dashboards.yaml": yaml_text(
             *(dashboard_config_map(name, text) for name, text in sorted(dashboards.items()))

@@ -83,7 +83,8 @@ def render_tree(catalog: Catalog, *, window_scale: int = 1) -> dict[str, str]:
     for entry in catalog.services.values():
         tree.update(service_tree(catalog, entry, service_rule_groups(entry, window_scale)))
         tree[f"deploy/k8s/services/{entry.name}/OWNERS"] = _owners_copy(entry)
-    tree.update(platform_tree(boards, platform_rule_groups(catalog, window_scale)))
+    absent = platform_rule_groups(catalog, window_scale)
+    tree.update(platform_tree(boards, absent, team=fallback_team))
     tree.update(_compose(catalog, fallback_team))
     tree["Dockerfile"] = dockerfile()
     return dict(sorted(tree.items()))
