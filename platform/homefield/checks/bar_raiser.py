@@ -5,6 +5,7 @@ from __future__ import annotations
 from homefield.catalog import CatalogError, parse_service
 from homefield.checks.context import Context
 from homefield.checks.model import Approval, BarRaiser, Finding, Override, Requirement
+from homefield.checks.protos import BREAKING
 from homefield.ownership import is_owners_file
 
 RULE = "bar-raiser.required"
@@ -14,7 +15,7 @@ LARGE_AWAY_CHANGE = 400
 def high_impact_reasons(ctx: Context, findings: list[Finding]) -> list[str]:
     """Why the change is high impact (empty when it is not)."""
     reasons: list[str] = []
-    if any(f.rule == "protos.breaking" for f in findings):
+    if any(f.rule == BREAKING for f in findings):
         reasons.append("breaking proto change")
     reasons += [f"{p} changed" for p in ctx.paths if p.endswith("/slo.yaml")]
     reasons += [f"{p} changed" for p in ctx.paths if is_owners_file(p) or p == "teams.yaml"]

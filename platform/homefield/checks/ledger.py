@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from homefield.catalog import CatalogError, parse_teams
+from homefield.catalog import CatalogError, Teams, parse_teams
 from homefield.checks.context import OVERRIDE_TRAILER
 from homefield.ownership import GitRepo, service_of
 
@@ -26,25 +26,25 @@ def read_ledger(repo: GitRepo, rev: str = "HEAD") -> list[LedgerEntry]:
     overriding = [c for c in repo.commits(sha, OVERRIDE_TRAILER) if c.trailers]
     if not overriding:
         return []
-    people = _people_by_email(repo, sha)
+    teams = _teams_at(repo, sha)
     entries: list[LedgerEntry] = []
     for commit in overriding:
         services = sorted({s for p in repo.commit_files(commit.sha) if (s := service_of(p))})
-        by = people.get(commit.author_email.lower(), commit.author_email)
+        found = teams.person_by_email(commit.author_email) if teams else None
+        by = found or commit.author_email
         for reason in commit.trailers:
             entries.append(LedgerEntry(commit.date[:10], commit.sha, tuple(services), by, reason))
     return entries
 
 
-def _people_by_email(repo: GitRepo, sha: str) -> dict[str, str]:
+def _teams_at(repo: GitRepo, sha: str) -> Teams | None:
     text = repo.read(sha, ["teams.yaml"])["teams.yaml"]
     if text is None:
-        return {}
+        return None
     try:
-        teams = parse_teams(text, "teams.yaml")
+        return parse_teams(text, "teams.yaml")
     except CatalogError:
-        return {}
-    return {person.email.lower(): pid for pid, person in teams.people.items()}
+        return None
 
 
 def render_ledger(entries: list[LedgerEntry]) -> str:

@@ -8,21 +8,6 @@ from typing import Literal
 Severity = Literal["block", "warn"]
 Contribution = Literal["home", "away"]
 
-RULES = (
-    "ownership.unowned",
-    "ownership.owners-change",
-    "boundaries.cross-service-import",
-    "protos.lint",
-    "protos.breaking",
-    "away.tests-required",
-    "away.changelog-required",
-    "away.runbook-required",
-    "slo.invalid",
-    "metrics.naming",
-    "approvals.home-team-required",
-    "bar-raiser.required",
-)
-
 
 class CheckInputError(Exception):
     """Input the check cannot use: a bad revision, an unreadable reviews file, invalid OWNERS."""

@@ -102,9 +102,6 @@ class OwnersIndex:
         }
         return cls(teams, owners, files)
 
-    def owners_file(self, directory: str) -> Owners | None:
-        return self._owners.get(directory)
-
     def is_dir(self, path: str) -> bool:
         prefix = path.rstrip("/") + "/"
         return path in ("", ".") or any(name.startswith(prefix) for name in self.files)
