@@ -135,7 +135,7 @@ def restart(
     try:
         stack.part(part)
         restart_service(part, root=stack.layout.root, env=extra)
-    except StackError as exc:
+    except (StackError, KafkaError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
     typer.echo(f"{part}: restarted" + (f" with {', '.join(sorted(extra))}" if extra else ""))

@@ -6,9 +6,17 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from aiokafka.errors import KafkaError as AIOKafkaError
+
 from homefield.catalog import Catalog
 from homefield.local import processes
-from homefield.local.admin import broker_ready, catalog_topics, create_topics, run_blocking
+from homefield.local.admin import (
+    TopicError,
+    broker_ready,
+    catalog_topics,
+    create_topics,
+    run_blocking,
+)
 from homefield.local.health import http_ok, port_in_use
 from homefield.local.kafka import KafkaError, KafkaSettings, LocalKafka, require_kafka_libs
 from homefield.local.logtail import tail
@@ -147,7 +155,14 @@ class LocalStack:
 
     def create_topics(self) -> None:
         wanted = catalog_topics(self.catalog)
-        created = run_blocking(lambda: create_topics(self.layout.kafka_bootstrap, wanted))
+        bootstrap = self.layout.kafka_bootstrap
+        try:
+            created = run_blocking(lambda: create_topics(bootstrap, wanted))
+        except (TopicError, AIOKafkaError, OSError, TimeoutError) as exc:
+            reason = str(exc) or type(exc).__name__
+            raise StackError(
+                f"kafka: creating the topics on {bootstrap} failed: {reason}"
+            ) from None
         self.echo(f"topics: {len(wanted)} declared, {len(created)} created")
 
     def up(self, timeout: float) -> list[PartState]:
@@ -176,7 +191,10 @@ class LocalStack:
     def restart(self, part: Part, timeout: float) -> None:
         """Stop ``part`` gracefully, start it again and wait until it is healthy."""
         if part.is_kafka:
-            self.restart_broker(hard=False, timeout=timeout)
+            try:
+                self.restart_broker(hard=False, timeout=timeout)
+            except FileNotFoundError as exc:
+                raise StackError(f"kafka: {exc.filename} not found; run `make setup`") from None
             return
         self.stop(part)
         self.start(part)

@@ -83,3 +83,12 @@ def test_following_logs_prints_new_complete_lines_prefixed_by_their_part(tmp_pat
     with orders.open("a") as log:
         log.write("ne\n")
     assert follower.new_lines() == ["orders | FakeOrders half a line"]
+
+
+@pytest.mark.usefixtures("scratch")
+def test_restarting_kafka_without_its_jars_is_one_error_line() -> None:
+    result = CliRunner().invoke(app, ["restart", "kafka"])
+    assert result.exit_code == 1
+    assert result.output.startswith("error: no Kafka jars in ")
+    assert "run `make setup`" in result.output
+    assert isinstance(result.exception, SystemExit)

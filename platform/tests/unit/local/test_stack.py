@@ -147,3 +147,11 @@ def test_up_without_the_kafka_jars_tells_the_user_to_run_make_setup(
     stack, _ = shop
     with pytest.raises(StackError, match="kafka: no Kafka jars in .*: run `make setup`"):
         stack.up(timeout=10)
+
+
+def test_topics_that_cannot_be_created_fail_with_one_message_naming_the_broker(
+    shop: tuple[LocalStack, FakeEcho],
+) -> None:
+    stack, _ = shop
+    with pytest.raises(StackError, match=r"^kafka: creating the topics on 127\.0\.0\.1:\d+ failed"):
+        stack.create_topics()
