@@ -50,10 +50,10 @@ class AlertStore:
             raise AlertSinkError(f"team {team!r} is not a team name")
         files = [self.directory / f"{team}.jsonl"] if team else self.directory.glob("*.jsonl")
         alerts: list[dict[str, Any]] = []
-        for path in sorted(files):
-            if path.is_file():
-                lines = path.read_text(encoding="utf-8").splitlines()
-                alerts += [json.loads(line) for line in lines if line.strip()]
+        with self._lock:
+            texts = [path.read_text(encoding="utf-8") for path in sorted(files) if path.is_file()]
+        for text in texts:
+            alerts += [json.loads(line) for line in text.splitlines() if line.strip()]
         return alerts
 
 
@@ -134,7 +134,11 @@ class _Handler(BaseHTTPRequestHandler):
             super().log_request(code, size)
 
     def _read_json(self) -> Any:
-        length = int(self.headers.get("Content-Length") or 0)
+        header = self.headers.get("Content-Length") or "0"
+        try:
+            length = int(header)
+        except ValueError:
+            raise AlertSinkError(f"Content-Length: expected a number, got {header!r}") from None
         if length <= 0 or length > _MAX_BODY:
             raise AlertSinkError(f"body: expected 1 to {_MAX_BODY} bytes of JSON, got {length}")
         try:

@@ -1,3 +1,4 @@
+import http.client
 import json
 import sys
 import time
@@ -83,3 +84,17 @@ def test_bad_requests_get_a_reason_and_record_nothing(sink: tuple[str, Path]) ->
     assert _request(f"{url}/alerts?team=../x")[0] == 400
     assert _request(f"{url}/alerts") == (200, {"alerts": []})
     assert not directory.exists() or list(directory.iterdir()) == []
+
+
+def test_a_content_length_that_is_not_a_number_gets_400(sink: tuple[str, Path]) -> None:
+    url, directory = sink
+    host, port = url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    connection.putrequest("POST", "/alerts/payments/page")
+    connection.putheader("Content-Length", "many")
+    connection.endheaders()
+    response = connection.getresponse()
+    assert response.status == 400
+    assert json.load(response) == {"error": "Content-Length: expected a number, got 'many'"}
+    connection.close()
+    assert _request(f"{url}/alerts") == (200, {"alerts": []})

@@ -1,3 +1,4 @@
+import threading
 from pathlib import Path
 
 import pytest
@@ -59,3 +60,16 @@ def test_bad_webhooks_are_refused_with_the_reason(
 def test_reading_a_bad_team_name_is_refused(tmp_path: Path) -> None:
     with pytest.raises(AlertSinkError, match="not a team name"):
         AlertStore(tmp_path).read("../../etc/passwd")
+
+
+def test_reading_waits_until_an_append_in_progress_is_written(tmp_path: Path) -> None:
+    store = AlertStore(tmp_path)
+    read: list[list[dict[str, object]]] = []
+    with store._lock:  # an append holds the lock while it writes
+        reader = threading.Thread(target=lambda: read.append(store.read("payments")))
+        reader.start()
+        reader.join(0.2)
+        assert reader.is_alive()
+        store.directory.joinpath("payments.jsonl").write_text('{"alertname": "A"}\n')
+    reader.join()
+    assert read == [[{"alertname": "A"}]]
