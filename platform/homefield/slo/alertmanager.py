@@ -20,26 +20,29 @@ def _receiver(team: str, severity: str, sink: str) -> dict[str, Any]:
     }
 
 
+def _page_route(team: str) -> dict[str, Any]:
+    return {
+        "matchers": ['severity="page"'],
+        "receiver": receiver_name(team, "page"),
+        "group_wait": "5s",
+        "group_interval": "1m",
+        "repeat_interval": "1h",
+    }
+
+
 def _team_route(team: str) -> dict[str, Any]:
     return {
         "matchers": [f'team="{team}"'],
         "receiver": receiver_name(team, "ticket"),
-        "routes": [
-            {
-                "matchers": ['severity="page"'],
-                "receiver": receiver_name(team, "page"),
-                "group_wait": "5s",
-                "group_interval": "1m",
-                "repeat_interval": "1h",
-            }
-        ],
+        "routes": [_page_route(team)],
     }
 
 
 def alertmanager_config(
     teams: Teams, *, fallback_team: str, sink: str = LOCAL_ALERT_SINK
 ) -> dict[str, Any]:
-    """Route by ``team``; alerts with no known team go to ``fallback_team``'s channel."""
+    """Route by ``team``; alerts with no known team go to ``fallback_team``: its on-call for a
+    page (someone must still be woken), its channel otherwise."""
     names = sorted(teams.teams)
     return {
         "global": {"resolve_timeout": "5m"},
@@ -49,7 +52,7 @@ def alertmanager_config(
             "group_wait": "30s",
             "group_interval": "5m",
             "repeat_interval": "12h",
-            "routes": [_team_route(team) for team in names],
+            "routes": [*(_team_route(team) for team in names), _page_route(fallback_team)],
         },
         "inhibit_rules": [
             {

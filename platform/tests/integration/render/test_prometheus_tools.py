@@ -82,7 +82,9 @@ def test_amtool_accepts_the_routing(rendered: Path, config: str) -> None:
         (("team=payments", "severity=page"), "payments-oncall"),
         (("team=payments", "severity=ticket"), "payments-channel"),
         (("team=fulfillment", "severity=page"), "fulfillment-oncall"),
-        (("severity=page",), "platform-channel"),
+        (("severity=page",), "platform-oncall"),
+        (("team=nobody", "severity=page"), "platform-oncall"),
+        (("team=nobody", "severity=ticket"), "platform-channel"),
     ],
 )
 def test_alerts_reach_their_teams_receiver(

@@ -9,7 +9,7 @@ REPO = Path(__file__).resolve().parents[4]
 def test_each_team_routes_pages_to_on_call_and_tickets_to_its_channel() -> None:
     catalog = Catalog.load(REPO)
     config = alertmanager_config(catalog.teams, fallback_team="platform")
-    routes = {route["matchers"][0]: route for route in config["route"]["routes"]}
+    routes = {route["matchers"][0]: route for route in config["route"]["routes"][:-1]}
     assert set(routes) == {f'team="{team}"' for team in catalog.teams.teams}
     payments = routes['team="payments"']
     assert payments["receiver"] == "payments-channel"
@@ -28,3 +28,12 @@ def test_pages_are_sent_sooner_than_tickets() -> None:
     assert page_route["group_wait"] == "5s"
     assert config["route"]["group_wait"] == "30s"
     assert config["receivers"][0]["webhook_configs"][0]["url"].startswith("http://sink:1/alerts/")
+
+
+def test_a_page_with_no_known_team_wakes_the_fallback_on_call() -> None:
+    catalog = Catalog.load(REPO)
+    config = alertmanager_config(catalog.teams, fallback_team="platform")
+    unknown_team = config["route"]["routes"][-1]
+    assert unknown_team["matchers"] == ['severity="page"']
+    assert unknown_team["receiver"] == "platform-oncall"
+    assert config["route"]["receiver"] == "platform-channel"
