@@ -75,9 +75,9 @@ class Context:
             raise CheckInputError(f"{exc} (at base {tip[:12]})") from None
         who, known, source = author.identify(index.teams, repo, head_sha)
         changes = repo.changes(base_sha, head_sha)
-        ctx = cls(repo, base_sha, head_sha, index, changes, who, known, reviews)
-        ctx.author_source = source
-        return ctx
+        return cls(
+            repo, base_sha, head_sha, index, changes, who, known, reviews, author_source=source
+        )
 
     @property
     def teams(self) -> Teams:
