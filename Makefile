@@ -1,11 +1,10 @@
 # Homefield: `make up` runs the shop locally, `make test` runs every check. See README.md.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 HF := .venv/bin/homefield
 PYTEST := .venv/bin/pytest
 
-.PHONY: help setup up down status logs test test-unit test-integration test-system lint protos render check loadtest bench
+.PHONY: help setup up down status logs test test-unit test-integration test-system lint protos render check loadtest bench bench-check
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -52,12 +51,12 @@ test-system: setup ## system, chaos and game-day tests on a fresh local shop (re
 test: lint test-unit test-integration test-system ## lint, unit, integration, system, chaos and game-day tests
 
 
-bench: bench-check
 bench-check: setup ## time `homefield check` on a scratch change of 2,000 files (buf off)
 	@.venv/bin/python loadtests/bench_check.py
 
 loadtest: setup ## Locust against the running shop (`make up` first); LOADTEST_ARGS="--users 100 --run-time 2m"
 	@.venv/bin/python loadtests/run_loadtest.py $(LOADTEST_ARGS)
 
-bench: setup ## platform event relay and gRPC against raw aiokafka and bare grpc.aio, as ratios; BENCH_ARGS
+bench: setup ## bench-check, then the event relay and gRPC against raw aiokafka and grpc.aio as ratios; BENCH_ARGS
+	@.venv/bin/python loadtests/bench_check.py
 	@.venv/bin/python loadtests/run_bench.py $(BENCH_ARGS)
