@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from homefield.catalog.yamlfile import load_yaml, parse_yaml, validate
 
@@ -13,6 +13,11 @@ from homefield.catalog.yamlfile import load_yaml, parse_yaml, validate
 # threshold must be one of them, or the SLI could not be computed from the buckets.
 LATENCY_BUCKETS_SECONDS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.3, 0.5, 1.0, 2.5, 5.0, 10.0)
 EVENT_AGE_BUCKETS_SECONDS = (0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0)
+# The fastest burn rate that pages (homefield.slo.windows): the page needs an error ratio of
+# this many error budgets, which is over 1 (every event failing) for an objective too low.
+FAST_PAGE_BURN_RATE = 14.4
+# Routes are matched as the runtime labels them: `method` in upper case.
+HttpMethod = Annotated[str, AfterValidator(str.upper)]
 
 
 class _Sli(BaseModel):
@@ -38,13 +43,13 @@ class GrpcLatency(_Sli):
 class HttpAvailability(_Sli):
     kind: Literal["http-availability"]
     route: str = Field(pattern=r"^/")
-    method: str = "GET"
+    method: HttpMethod = "GET"
 
 
 class HttpLatency(_Sli):
     kind: Literal["http-latency"]
     route: str = Field(pattern=r"^/")
-    method: str = "GET"
+    method: HttpMethod = "GET"
     threshold_ms: int = Field(gt=0)
 
     @model_validator(mode="after")
@@ -101,6 +106,19 @@ class Slo(BaseModel):
     sli: Sli
     runbook: str = ""
     description: str = ""
+
+    @field_validator("objective")
+    @classmethod
+    def _fast_page_can_fire(cls, objective: float) -> float:
+        budget = 1 - objective / 100
+        if FAST_PAGE_BURN_RATE * budget >= 1:
+            lowest = 100 - 100 / FAST_PAGE_BURN_RATE
+            raise ValueError(
+                f"objective {objective:g} is too low: the fast page fires at"
+                f" {FAST_PAGE_BURN_RATE:g}x the error budget of {budget:.4g}, an error ratio"
+                f" over 1 that even every event failing cannot reach; use more than {lowest:.6g}"
+            )
+        return objective
 
     @property
     def runbook_ref(self) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from homefield.catalog.slo import FAST_PAGE_BURN_RATE
+
 _UNITS_MS = (("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1_000), ("ms", 1))
 
 SLO_PERIOD = "30d"
@@ -21,7 +23,7 @@ class BurnRateAlert:
 
 
 BURN_RATE_ALERTS = (
-    BurnRateAlert("page", 14.4, "1h", "5m"),
+    BurnRateAlert("page", FAST_PAGE_BURN_RATE, "1h", "5m"),
     BurnRateAlert("page", 6, "6h", "30m"),
     BurnRateAlert("ticket", 3, "1d", "2h"),
     BurnRateAlert("ticket", 1, "3d", "6h"),

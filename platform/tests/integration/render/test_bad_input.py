@@ -60,3 +60,18 @@ def test_an_unknown_team_in_owners_is_rejected(
     result = run_homefield("render", "--check", cwd=scratch_repo)
     assert result.returncode == 2
     assert "services/shipping/OWNERS:1: team: unknown team 'logistics'" in result.stderr
+
+
+def test_an_objective_whose_fast_page_could_never_fire_is_rejected(
+    run_homefield: Homefield, scratch_repo: Path
+) -> None:
+    slo = scratch_repo / "services/experiments/slo.yaml"
+    text = slo.read_text()
+    objective = next(line for line in text.splitlines() if "objective:" in line)
+    slo.write_text(text.replace(objective, objective.split(":")[0] + ": 93.05", 1))
+    result = run_homefield("render", cwd=scratch_repo)
+    assert result.returncode == 2
+    line = text.splitlines().index(objective) + 1
+    assert f"services/experiments/slo.yaml:{line}: slos.0.objective:" in result.stderr
+    assert "objective 93.05 is too low" in result.stderr and "14.4x" in result.stderr
+    assert "Traceback" not in result.stderr
