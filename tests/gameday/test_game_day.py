@@ -97,10 +97,13 @@ def test_a_capture_error_burst_pages_the_payments_on_call(
     shop: ShopClient, fast_prometheus: str
 ) -> None:
     stop = threading.Event()
+    placed: list[str] = []
 
     def traffic() -> None:
         while not stop.is_set():
-            shop.place(order_body(sku="SKU-GFT-001"))
+            response = shop.place(order_body(sku="SKU-GFT-001"))
+            if response.status_code == 202:
+                placed.append(response.json()["order_id"])
             time.sleep(0.1)
 
     restart_service("payments", root=shop.repo, env=FAULT)
@@ -113,6 +116,18 @@ def test_a_capture_error_burst_pages_the_payments_on_call(
         stop.set()
         sender.join()
         restart_service("payments", root=shop.repo)
+    # After the game day: replay what the fault dead-lettered, and every order finishes.
+    homefield = shop.repo / ".venv" / "bin" / "homefield"
+    replay = subprocess.run(
+        [str(homefield), "dlq", "replay", "payments"],
+        cwd=shop.repo,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    assert "dead letter(s) from payments.dlq" in replay.stdout
+    statuses = {shop.wait_terminal(order_id, timeout=60)["status"] for order_id in placed}
+    assert placed and statuses == {"SHIPPED"}
     assert alert["labels"]["team"] == "payments"
     assert alert["annotations"]["runbook_url"].endswith(RUNBOOK)
     assert received["receiver"] == "payments-oncall"

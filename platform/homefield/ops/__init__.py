@@ -1,0 +1,1 @@
+"""Operational tools for on-call engineers: dead-letter inspection and replay."""
