@@ -156,6 +156,22 @@ class Database:
             for callback in self._on_commit:
                 callback()
 
+    def prune_processed(self, before: datetime, *, batch: int = 5000) -> int:
+        """Forget processed event ids recorded before ``before``; return how many, in batches so
+        no single transaction holds the database for long."""
+        cutoff = before.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+        removed = 0
+        while True:
+            with self.transaction() as tx:
+                count = tx.execute(
+                    "DELETE FROM processed_events WHERE rowid IN (SELECT rowid FROM"
+                    " processed_events WHERE processed_at < ? LIMIT ?)",
+                    (cutoff, batch),
+                ).rowcount
+            removed += count
+            if count < batch:
+                return removed
+
     def is_reachable(self) -> bool:
         try:
             self.conn.execute("SELECT 1").fetchone()

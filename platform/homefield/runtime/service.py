@@ -8,7 +8,7 @@ import contextlib
 import logging
 import sqlite3
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import grpc
@@ -30,6 +30,7 @@ from homefield.runtime.settings import ServiceSettings
 from homefield.runtime.tracing import build_tracer_provider, tracer_for
 
 log = logging.getLogger("homefield.service")
+PRUNE_INTERVAL_SECONDS = 600
 
 
 class ServiceApp:
@@ -154,6 +155,15 @@ class ServiceApp:
             retry=RetryPolicy(s.consumer_max_attempts, s.retry_backoff_ms / 1000),
         )
         self._spawn(self.consumer.run(), "event consumer")
+        self._spawn(self._prune_processed(), "processed-id pruning")
+
+    async def _prune_processed(self) -> None:
+        keep = timedelta(days=self.settings.processed_event_retention_days)
+        while True:
+            removed = self.db.prune_processed(datetime.now(UTC) - keep)
+            if removed:
+                log.info("forgot old processed event ids", extra={"removed": removed})
+            await asyncio.sleep(PRUNE_INTERVAL_SECONDS)
 
     async def stop(self) -> None:
         """Stop intake, finish in-flight work, commit, deliver the outbox, close."""

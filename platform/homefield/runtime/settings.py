@@ -36,6 +36,9 @@ class ServiceSettings(BaseSettings):
     faults: dict[str, Fault] = {}
     consumer_max_attempts: int = Field(default=4, ge=1, le=20)
     retry_backoff_ms: int = Field(default=50, ge=1, le=10_000)
+    # Processed event ids are kept well past the topics' retention (7d), beyond which no
+    # redelivery or DLQ replay can bring an event back, then forgotten.
+    processed_event_retention_days: int = Field(default=14, ge=1, le=365)
     relay_batch_size: int = Field(default=500, ge=1, le=10_000)
     shutdown_grace_seconds: float = Field(default=7.0, gt=0, le=30)
 

@@ -2,6 +2,7 @@
 
 import asyncio
 import random
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -115,3 +116,16 @@ def test_a_failed_transaction_leaves_no_outbox_row_and_no_processed_id(tmp_path:
     assert [row.ce_type for row in db.pending_outbox(10)] == ["shop.orders.v1.OrderPlaced"]
     assert wakes == [1]
     assert db.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_old_processed_ids_are_forgotten_and_recent_ones_kept(tmp_path: Path) -> None:
+    db = Database(tmp_path / "x.sqlite3", topic="t")
+    db.open()
+    db.conn.executemany(
+        "INSERT INTO processed_events VALUES (?, ?)",
+        [(f"old-{i}", "2026-01-01T00:00:00.000000Z") for i in range(7)]
+        + [("new", "2026-03-01T00:00:00.000000Z")],
+    )
+    removed = db.prune_processed(datetime(2026, 2, 1, tzinfo=UTC), batch=3)
+    remaining = [row[0] for row in db.conn.execute("SELECT ce_id FROM processed_events")]
+    assert (removed, remaining) == (7, ["new"])
