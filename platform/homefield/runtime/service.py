@@ -31,6 +31,7 @@ from homefield.runtime.tracing import build_tracer_provider, tracer_for
 
 log = logging.getLogger("homefield.service")
 PRUNE_INTERVAL_SECONDS = 600
+CONSUMER_TASK = "event consumer"
 
 
 class ServiceApp:
@@ -154,7 +155,7 @@ class ServiceApp:
             faults=self.faults,
             retry=RetryPolicy(s.consumer_max_attempts, s.retry_backoff_ms / 1000),
         )
-        self._spawn(self.consumer.run(), "event consumer")
+        self._spawn(self.consumer.run(), CONSUMER_TASK)
         self._spawn(self._prune_processed(), "processed-id pruning")
 
     async def _prune_processed(self) -> None:
@@ -176,7 +177,7 @@ class ServiceApp:
         await self._http_server.stop()  # in-flight requests finish while channels are still open
         if self.consumer is not None:
             self.consumer.stop()
-        await self._join_tasks(exclude_relay=True, timeout=grace * 0.3)
+        await self._finish_consuming(timeout=grace * 0.3)
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -210,8 +211,9 @@ class ServiceApp:
     def _spawn(self, coro: Any, name: str) -> None:
         self._tasks.append(asyncio.create_task(coro, name=name))
 
-    async def _join_tasks(self, *, exclude_relay: bool, timeout: float) -> None:
-        pending = [t for t in self._tasks if not (exclude_relay and t.get_name() == "outbox relay")]
+    async def _finish_consuming(self, *, timeout: float) -> None:
+        """Let the consumer finish its batch and commit; the other tasks are cancelled after."""
+        pending = [t for t in self._tasks if t.get_name() == CONSUMER_TASK]
         if pending:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(asyncio.gather(*pending, return_exceptions=True), timeout)
