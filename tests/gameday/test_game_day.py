@@ -5,7 +5,6 @@ test-only option) into a temporary directory and loaded by a second Prometheus t
 running shop and alerts through the shop's Alertmanager to the local alert sink.
 """
 
-import socket
 import subprocess
 import threading
 import time
@@ -16,18 +15,13 @@ from typing import Any
 import httpx
 import pytest
 from homefield.local.control import restart_service
+from homefield.local.health import free_port
 from shop_client import ShopClient, order_body
 
 pytestmark = pytest.mark.system
 FAULT = {"PAYMENTS_FAULTS": '{"capture_payment": {"error_rate": 0.5}}'}
 RUNBOOK = "services/payments/RUNBOOK.md#capture-availability"
 SINK = "http://127.0.0.1:9097/alerts"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture

@@ -2,10 +2,11 @@
 replay` puts it back and the order moves on, with no second effect anywhere."""
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from homefield.ops.dlq import list_dead_letters, replay_dead_letters
-from homefield.runtime import Fault
+from homefield.runtime import Fault, ServiceApp
 from homefield.testing.events import publish, read_topic
 from homefield.testing.service import create_topics, eventually, running, unique_prefix
 from payments.bootstrap import build
@@ -15,7 +16,7 @@ from shop.orders.v1 import events_pb2
 pytestmark = pytest.mark.integration
 
 
-def payments(bootstrap: str, prefix: str, tmp_path: Path, **overrides: object) -> object:
+def payments(bootstrap: str, prefix: str, tmp_path: Path, **overrides: Any) -> ServiceApp:
     settings = PaymentsSettings(
         kafka_bootstrap=bootstrap,
         topic_prefix=prefix,
@@ -60,3 +61,22 @@ async def test_a_dead_lettered_capture_is_replayed_once_after_the_fix(
     assert (count, again) == (1, 0)
     assert [ce_type for ce_type, _ in out] == ["shop.payments.v1.PaymentCaptured"]
     assert charges == 1
+
+
+async def test_an_event_that_can_never_apply_is_dead_lettered_without_retries(
+    kafka_bootstrap: str, tmp_path: Path
+) -> None:
+    prefix = unique_prefix()
+    await create_topics(kafka_bootstrap, prefix)
+    app = payments(kafka_bootstrap, prefix, tmp_path, consumer_max_attempts=4)
+    nameless = events_pb2.OrderReserved(customer_id="c1", total_cents=100, payment_token="tok_visa")
+    async with running(app):
+        await publish(kafka_bootstrap, prefix + "orders.v1", nameless, key="no-id")
+        letters = await eventually(lambda: list_dead_letters(kafka_bootstrap, "payments", prefix))
+        errors = app.metrics.registry.get_sample_value(
+            "kafka_consume_errors_total",
+            {"topic": prefix + "orders.v1", "handler": "capture_payment"},
+        )
+    assert "InvalidEvent" in letters[0].error and "order_id" in letters[0].error
+    assert dict(letters[0].headers)["dlq_attempts"] == b"1"
+    assert errors == 1

@@ -3,7 +3,6 @@
 import asyncio
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -13,17 +12,12 @@ from pathlib import Path
 import grpc
 import pytest
 from homefield.catalog import find_repo_root
+from homefield.local.health import free_port
 from homefield.testing.service import create_topics, eventually, service_env, unique_prefix
 from shop.orders.v1 import orders_pb2, orders_pb2_grpc
 
 pytestmark = pytest.mark.integration
 ORDERS = 200
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class Process:

@@ -2,7 +2,13 @@
 
 from homefield.catalog.owners import Owners, load_owners, parse_owners
 from homefield.catalog.repo import Catalog, ServiceEntry, find_repo_root
-from homefield.catalog.service import ServiceSpec, TopicSpec, load_service, parse_service
+from homefield.catalog.service import (
+    ServiceSpec,
+    TopicSpec,
+    env_prefix,
+    load_service,
+    parse_service,
+)
 from homefield.catalog.slo import SLI_KINDS, Slo, SloFile, load_slos, parse_slos
 from homefield.catalog.teams import Person, Team, Teams, load_teams, parse_teams
 from homefield.catalog.yamlfile import CatalogError
@@ -20,6 +26,7 @@ __all__ = [
     "Team",
     "Teams",
     "TopicSpec",
+    "env_prefix",
     "find_repo_root",
     "load_owners",
     "load_service",

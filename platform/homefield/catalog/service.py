@@ -14,6 +14,12 @@ _RETENTION = re.compile(r"^(\d+)([smhdw])$")
 _RETENTION_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
+def env_prefix(service: str) -> str:
+    """The settings prefix of a service, also used in ``HOMEFIELD_ENDPOINT_<SVC>``:
+    ``orders`` -> ``ORDERS``."""
+    return service.upper().replace("-", "_")
+
+
 class GrpcSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     port: int = Field(ge=1, le=65535)

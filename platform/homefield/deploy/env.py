@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from homefield.catalog import Catalog, ServiceEntry
+from homefield.catalog import Catalog, ServiceEntry, env_prefix
 
 NAMESPACE = "homefield"
 KAFKA_CLUSTER = "homefield"
@@ -12,11 +12,6 @@ K8S_KAFKA_BOOTSTRAP = f"{KAFKA_CLUSTER}-kafka-bootstrap.{NAMESPACE}.svc:9092"
 K8S_OTLP_ENDPOINT = "http://otel-collector.monitoring.svc:4317"
 IMAGE_REGISTRY = "ghcr.io/homefield-dev"
 RUN_AS_USER = 10001
-
-
-def env_prefix(name: str) -> str:
-    """``orders`` -> ``ORDERS``: the settings prefix of a service (and of an endpoint variable)."""
-    return name.upper().replace("-", "_")
 
 
 def image(name: str) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from homefield.catalog import ServiceEntry
-from homefield.deploy.env import RUN_AS_USER, env_prefix, image, labels, selector_labels
+from homefield.catalog import ServiceEntry, env_prefix
+from homefield.deploy.env import RUN_AS_USER, image, labels, selector_labels
 
 Manifest = dict[str, Any]
 BASE_RESOURCES = {

@@ -6,7 +6,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from homefield.catalog import Catalog, ServiceEntry, load_owners
+from homefield.catalog import Catalog, ServiceEntry, env_prefix, load_owners
 
 KAFKA = "kafka"
 ALERT_SINK = "alert-sink"
@@ -71,11 +71,6 @@ class Part:
     @property
     def is_kafka(self) -> bool:
         return self.name == KAFKA
-
-
-def env_prefix(service: str) -> str:
-    """The settings prefix of a service: ``orders`` -> ``ORDERS``."""
-    return service.upper().replace("-", "_")
 
 
 def service_part(layout: StackLayout, entry: ServiceEntry) -> Part:

@@ -7,8 +7,10 @@ from homefield.runtime.errors import (
     AlreadyExists,
     FailedPrecondition,
     InvalidArgument,
+    InvalidEvent,
     NotFound,
     ServiceError,
+    require_text,
 )
 from homefield.runtime.lifecycle import run_service, serve
 from homefield.runtime.service import ServiceApp
@@ -20,6 +22,7 @@ __all__ = [
     "Fault",
     "HandlerMap",
     "InvalidArgument",
+    "InvalidEvent",
     "NotFound",
     "ServiceApp",
     "ServiceError",
@@ -28,5 +31,6 @@ __all__ = [
     "Transaction",
     "load_settings",
     "run_service",
+    "require_text",
     "serve",
 ]

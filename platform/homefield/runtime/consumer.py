@@ -18,6 +18,7 @@ from opentelemetry.trace import Tracer
 from homefield.runtime.batching import Done, FastPath, Handler, Route, apply_once, handler_span
 from homefield.runtime.db import Database
 from homefield.runtime.envelope import Envelope, EnvelopeError, decode
+from homefield.runtime.errors import InvalidEvent
 from homefield.runtime.faults import FaultInjector
 from homefield.runtime.metrics import Metrics
 
@@ -144,7 +145,7 @@ class EventConsumer:
         first = 1
         if failed_once is not None:
             self._metrics.consume_errors.labels(record.topic, route.name).inc()
-            if self._retry.max_attempts == 1:
+            if self._retry.max_attempts == 1 or isinstance(failed_once, InvalidEvent):
                 await self._dead_letter(record, repr(failed_once), route.name, 1)
                 return
             await asyncio.sleep(self._retry.delay(1))
@@ -165,7 +166,7 @@ class EventConsumer:
                         "error": repr(exc),
                     },
                 )
-                if attempt == self._retry.max_attempts:
+                if attempt == self._retry.max_attempts or isinstance(exc, InvalidEvent):
                     await self._dead_letter(record, repr(exc), route.name, attempt)
                     return
                 await asyncio.sleep(self._retry.delay(attempt))

@@ -32,5 +32,19 @@ class FailedPrecondition(ServiceError):
     code = grpc.StatusCode.FAILED_PRECONDITION
 
 
+def require_text(value: str, *, field: str, max_length: int = 200) -> str:
+    """``value`` if it is non-blank and at most ``max_length`` long; else InvalidArgument."""
+    if not value.strip():
+        raise InvalidArgument("is required", field=field)
+    if len(value) > max_length:
+        raise InvalidArgument(f"must be at most {max_length} characters", field=field)
+    return value
+
+
+class InvalidEvent(ValueError):
+    """An event a handler can never apply (a required field is missing, say). The consumer
+    dead-letters it at once with this message instead of retrying it."""
+
+
 class InjectedFault(Exception):
     """Raised by the fault injector; never by real code."""

@@ -10,6 +10,8 @@ from typing import TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from homefield.catalog.service import env_prefix
+
 _HOST_PORT = re.compile(r"^[A-Za-z0-9_.\-\[\]:]+:\d{1,5}$")
 
 
@@ -73,5 +75,5 @@ def load_settings(cls: type[SettingsT]) -> SettingsT:
 
 def endpoint_override(service: str) -> str | None:
     """``HOMEFIELD_ENDPOINT_<SERVICE>`` (host:port) if set, for callers of that service."""
-    value = os.environ.get(f"HOMEFIELD_ENDPOINT_{service.upper().replace('-', '_')}")
+    value = os.environ.get(f"HOMEFIELD_ENDPOINT_{env_prefix(service)}")
     return value or None

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from homefield.catalog import Catalog
+from homefield.catalog import Catalog, env_prefix
 from homefield.local import admin
 from homefield.runtime.service import ServiceApp
 from homefield.testing.kafka import unique_prefix
@@ -26,7 +26,7 @@ async def create_topics(bootstrap: str, prefix: str, catalog: Catalog | None = N
 
 def service_env(service: str, *, bootstrap: str, prefix: str, data_dir: Path) -> dict[str, str]:
     """Settings for one service as environment variables (for subprocess tests)."""
-    upper = service.upper()
+    upper = env_prefix(service)
     return {
         f"{upper}_KAFKA_BOOTSTRAP": bootstrap,
         f"{upper}_TOPIC_PREFIX": prefix,

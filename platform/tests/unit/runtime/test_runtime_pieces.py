@@ -6,7 +6,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from homefield.runtime import Fault, ServiceSettings, SettingsError, load_settings
+from homefield.runtime import (
+    Fault,
+    InvalidArgument,
+    ServiceSettings,
+    SettingsError,
+    load_settings,
+    require_text,
+)
 from homefield.runtime.db import Database
 from homefield.runtime.envelope import EnvelopeError, decode, encode_headers
 from homefield.runtime.errors import InjectedFault
@@ -129,3 +136,13 @@ def test_old_processed_ids_are_forgotten_and_recent_ones_kept(tmp_path: Path) ->
     removed = db.prune_processed(datetime(2026, 2, 1, tzinfo=UTC), batch=3)
     remaining = [row[0] for row in db.conn.execute("SELECT ce_id FROM processed_events")]
     assert (removed, remaining) == (7, ["new"])
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [("  ", "order_id: is required"), ("x" * 201, "order_id: must be at most 200")],
+)
+def test_require_text_names_the_field(value: str, problem: str) -> None:
+    with pytest.raises(InvalidArgument, match=problem):
+        require_text(value, field="order_id")
+    assert require_text("o-1", field="order_id") == "o-1"

@@ -4,11 +4,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from homefield.runtime import InvalidEvent
 from homefield.runtime.db import Database
 from notifications.adapters import sent_log
 from notifications.adapters.sent_log import SCHEMA
 from notifications.domain import messages as messages_module
-from notifications.domain.messages import InvalidEvent, amount
+from notifications.domain.messages import amount
 from notifications.handlers import (
     HANDLERS,
     notify_order_cancelled,

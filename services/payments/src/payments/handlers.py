@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import uuid
 
-from homefield.runtime import HandlerMap, Transaction
+from homefield.runtime import HandlerMap, InvalidEvent, Transaction
 from shop.orders.v1 import events_pb2 as order_events
 from shop.payments.v1 import events_pb2 as payment_events
 
 from payments.adapters import ledger
 from payments.adapters.card_gateway import StripeTestGateway
 from payments.domain.gateway import CardGateway
-from payments.domain.model import Captured, InvalidEvent, PaymentStatus
+from payments.domain.model import Captured, PaymentStatus
 
 
 def capture_payment(

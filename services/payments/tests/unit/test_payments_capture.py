@@ -4,10 +4,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from homefield.runtime import InvalidEvent
 from homefield.runtime.db import Database
 from payments.adapters import ledger
 from payments.adapters.ledger import SCHEMA
-from payments.domain.model import Captured, ChargeResult, InvalidEvent, PaymentStatus
+from payments.domain.model import Captured, ChargeResult, PaymentStatus
 from payments.handlers import HANDLERS, capture_payment
 from shop.orders.v1.events_pb2 import OrderReserved
 from shop.payments.v1.events_pb2 import PaymentCaptured, PaymentDeclined

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from homefield.runtime import HandlerMap, Transaction
+from homefield.runtime import HandlerMap, InvalidEvent, Transaction
 from homefield.runtime.db import utc_now
 from shop.orders.v1 import events_pb2 as order_events
 from shop.shipping.v1 import events_pb2 as shipping_events
 
 from shipping.adapters import shipments
 from shipping.domain.shipment import (
-    InvalidEvent,
     Shipment,
     new_shipment_id,
     new_tracking_number,

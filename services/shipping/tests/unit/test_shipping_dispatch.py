@@ -4,11 +4,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from homefield.runtime import InvalidArgument, NotFound
+from homefield.runtime import InvalidArgument, InvalidEvent, NotFound
 from homefield.runtime.db import Database
 from shipping.adapters import shipments
 from shipping.adapters.shipments import SCHEMA
-from shipping.domain.shipment import InvalidEvent
 from shipping.entrypoints.grpc import ShippingServicer
 from shipping.handlers import HANDLERS, dispatch_shipment
 from shop.orders.v1.events_pb2 import OrderConfirmed

@@ -1,11 +1,11 @@
 """The storefront alone, as a real HTTP server with its SQLite file: with every dependency down it
 still answers with clear JSON errors, never a stack trace, and keeps no half-made order."""
 
-import socket
 from pathlib import Path
 
 import httpx
 import pytest
+from homefield.local.health import free_port
 from homefield.testing.service import running
 from storefront.bootstrap import build
 from storefront.settings import StorefrontSettings
@@ -15,9 +15,7 @@ KEY = "integration-test-key"
 
 
 def closed_port() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return f"127.0.0.1:{sock.getsockname()[1]}"
+    return f"127.0.0.1:{free_port()}"  # nothing listens there
 
 
 async def test_dependencies_down_give_503_json_and_no_idempotency_record(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from homefield.runtime import InvalidArgument, NotFound
+from homefield.runtime import NotFound, require_text
 from homefield.runtime.db import Database
 from shop.experiments.v1 import experiments_pb2, experiments_pb2_grpc
 
@@ -27,7 +27,7 @@ class ExperimentServicer(experiments_pb2_grpc.ExperimentServiceServicer):
         self, request: experiments_pb2.AssignRequest, context: Any
     ) -> experiments_pb2.AssignResponse:
         experiment = self._experiment(request.experiment)
-        unit_id = _required(request.unit_id, "unit_id")
+        unit_id = require_text(request.unit_id, field="unit_id", max_length=MAX_ID_LENGTH)
         chosen = choose_variant(experiment, unit_id)
         with self._db.transaction() as tx:
             recorded = repository.record_exposure(tx, experiment.name, unit_id, chosen.name)
@@ -45,19 +45,11 @@ class ExperimentServicer(experiments_pb2_grpc.ExperimentServiceServicer):
         return results_to_proto(analyse(experiment, totals))
 
     def _experiment(self, name: str) -> Experiment:
-        name = _required(name, "experiment")
+        name = require_text(name, field="experiment", max_length=MAX_ID_LENGTH)
         experiment = self._experiments.get(name)
         if experiment is None:
             raise NotFound(f"no experiment {name!r}", field="experiment")
         return experiment
-
-
-def _required(value: str, field: str) -> str:
-    if not value.strip():
-        raise InvalidArgument("is required", field=field)
-    if len(value) > MAX_ID_LENGTH:
-        raise InvalidArgument(f"must be at most {MAX_ID_LENGTH} characters", field=field)
-    return value
 
 
 def _comparison(comparison: Comparison | None) -> experiments_pb2.Comparison | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from homefield.runtime import InvalidEvent
+
 
 class Kind(StrEnum):
     PLACED = "placed"
@@ -25,10 +27,6 @@ class Notification:
     customer_id: str
     kind: Kind
     message: str
-
-
-class InvalidEvent(ValueError):
-    """An event that can never be handled (it goes to the dead-letter topic with this reason)."""
 
 
 _CANCEL_EXPLANATIONS = {

@@ -6,7 +6,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from google.protobuf.timestamp_pb2 import Timestamp
-from homefield.runtime import AlreadyExists, InvalidArgument, NotFound
+from homefield.runtime import AlreadyExists, InvalidArgument, NotFound, require_text
 from homefield.runtime.db import Database
 from shop.inventory.v1 import inventory_pb2
 from shop.orders.v1 import events_pb2, orders_pb2, orders_pb2_grpc
@@ -83,8 +83,7 @@ class OrderServicer(orders_pb2_grpc.OrderServiceServicer):
     async def GetOrder(
         self, request: orders_pb2.GetOrderRequest, context: Any
     ) -> orders_pb2.GetOrderResponse:
-        if not request.order_id.strip():
-            raise InvalidArgument("is required", field="order_id")
+        require_text(request.order_id, field="order_id")
         order = repository.get(self._db.conn, request.order_id)
         if order is None:
             raise NotFound(f"no order {request.order_id}", field="order_id")

@@ -34,7 +34,3 @@ class Payment:
     status: PaymentStatus
     decline_reason: str
     capture_count: int
-
-
-class InvalidEvent(ValueError):
-    """An event that can never be handled (it goes to the dead-letter topic with this reason)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from homefield.runtime import InvalidArgument, NotFound
+from homefield.runtime import NotFound, require_text
 from homefield.runtime.db import Database
 from shop.payments.v1 import payments_pb2, payments_pb2_grpc
 
@@ -30,8 +30,7 @@ class PaymentServicer(payments_pb2_grpc.PaymentServiceServicer):
     async def GetPayment(
         self, request: payments_pb2.GetPaymentRequest, context: Any
     ) -> payments_pb2.GetPaymentResponse:
-        if not request.order_id.strip():
-            raise InvalidArgument("is required", field="order_id")
+        require_text(request.order_id, field="order_id")
         payment = ledger.get_payment(self._db.conn, request.order_id)
         if payment is None:
             raise NotFound(f"no payment for order {request.order_id}", field="order_id")

@@ -19,10 +19,6 @@ class Shipment:
     dispatched_at: str
 
 
-class InvalidEvent(ValueError):
-    """An event that can never be handled (it goes to the dead-letter topic with this reason)."""
-
-
 def new_tracking_number() -> str:
     body = "".join(secrets.choice(_TRACKING_ALPHABET) for _ in range(_TRACKING_LENGTH))
     return f"HF{body}"

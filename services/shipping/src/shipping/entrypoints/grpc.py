@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from google.protobuf.timestamp_pb2 import Timestamp
-from homefield.runtime import InvalidArgument, NotFound
+from homefield.runtime import NotFound, require_text
 from homefield.runtime.db import Database
 from shop.shipping.v1 import shipping_pb2, shipping_pb2_grpc
 
@@ -31,8 +31,7 @@ class ShippingServicer(shipping_pb2_grpc.ShippingServiceServicer):
     async def GetShipment(
         self, request: shipping_pb2.GetShipmentRequest, context: Any
     ) -> shipping_pb2.GetShipmentResponse:
-        if not request.order_id.strip():
-            raise InvalidArgument("is required", field="order_id")
+        require_text(request.order_id, field="order_id")
         shipment = shipments.get(self._db.conn, request.order_id)
         if shipment is None:
             raise NotFound(f"no shipment for order {request.order_id}", field="order_id")
