@@ -1,9 +1,13 @@
 """pytest plugin: a real Kafka broker for integration tests.
 
-``kafka_bootstrap`` (session) is ``$KAFKA_BOOTSTRAP`` when set, else an ``apache/kafka`` container
-of the local broker's version and settings (KRaft, no topic auto-creation) when Docker works,
-else the local broker from the jars `make setup` fetched, on free ports in a temporary directory.
-``kafka_topics`` creates uniquely prefixed topics for one test.
+``kafka_bootstrap`` (session) is ``$KAFKA_BOOTSTRAP`` when set; else the broker that
+``$HOMEFIELD_TEST_BROKER`` names: ``local`` (the default) starts the broker of `make up` from the
+jars `make setup` fetched, on free ports (never the shop's) in a temporary directory; ``docker``
+starts an ``apache/kafka`` container of the same version and settings (KRaft, no topic
+auto-creation), and stops the run at once, in one line, when an image it needs cannot be had.
+A Docker daemon that answers may still be unable to pull images (offline, behind a proxy), which
+is why Docker is used only when asked for. ``kafka_topics`` creates uniquely prefixed topics for
+one test.
 Enable it with ``pytest_plugins = ["homefield.testing.kafka"]`` in the root conftest.py.
 """
 
@@ -28,6 +32,7 @@ from homefield.local.admin import (
     run_blocking,
 )
 from homefield.local.health import free_port
+from homefield.local.parts import StackLayout
 from homefield.local.kafka import (
     KafkaError,
     KafkaSettings,
@@ -39,6 +44,8 @@ from homefield.local.kafka import (
 )
 
 _CONTAINER_PORT = 9092
+BROKER_CHOICE_VARIABLE = "HOMEFIELD_TEST_BROKER"
+BROKER_CHOICES = ("local", "docker")
 _CONTAINER_START = "/homefield-start.sh"
 
 
@@ -47,25 +54,89 @@ def unique_prefix() -> str:
     return f"t{uuid.uuid4().hex[:10]}."
 
 
-def docker_works() -> bool:
-    """True when a Docker daemon answers `docker info`."""
+class BrokerChoiceError(Exception):
+    """The test broker that was asked for cannot be had; the message says why in one line."""
+
+
+def broker_choice(environ: Mapping[str, str]) -> str:
+    """``local`` or ``docker``, from ``HOMEFIELD_TEST_BROKER`` (unset or empty: ``local``)."""
+    choice = environ.get(BROKER_CHOICE_VARIABLE, "").strip() or "local"
+    if choice not in BROKER_CHOICES:
+        raise BrokerChoiceError(
+            f"{BROKER_CHOICE_VARIABLE}={choice!r} is not a test broker; use one of"
+            f" {', '.join(BROKER_CHOICES)} (local is the default)"
+        )
+    return choice
+
+
+def shop_ports() -> set[int]:
+    """The fixed ports of the local shop's platform parts (Kafka 9092, its controller...)."""
+    layout = StackLayout(root=Path("."), python=Path("python"))
+    return {
+        layout.kafka_port,
+        layout.controller_port,
+        layout.prometheus_port,
+        layout.alertmanager_port,
+        layout.sink_port,
+    }
+
+
+def free_broker_port(reserved: set[int] | None = None) -> int:
+    """A free port for a test broker, never one the local shop uses."""
+    taken = shop_ports() if reserved is None else reserved
+    while (port := free_port()) in taken:
+        continue
+    return port
+
+
+def docker_images() -> list[str]:
+    """Every image the Docker broker needs: Kafka's, and testcontainers' reaper unless off."""
+    from testcontainers.core.config import testcontainers_config
+
+    images = [container_image()]
+    if not testcontainers_config.ryuk_disabled:
+        images.append(testcontainers_config.ryuk_image)
+    return images
+
+
+def require_docker_images(images: list[str], *, pull_timeout: float = 600) -> None:
+    """Pull whatever is missing; BrokerChoiceError in one line naming the image and the cause."""
     if shutil.which("docker") is None:
-        return False
+        raise BrokerChoiceError(f"{BROKER_CHOICE_VARIABLE}=docker, but docker is not on PATH")
+    for image in images:
+        if _docker("image", "inspect", image, timeout=60)[0] == 0:
+            continue
+        code, output = _docker("pull", image, timeout=pull_timeout)
+        if code != 0:
+            lines = [line.strip() for line in output.splitlines() if line.strip()]
+            reason = lines[-1] if lines else f"docker pull exited {code}"
+            raise BrokerChoiceError(
+                f"{BROKER_CHOICE_VARIABLE}=docker: cannot get the image {image}: {reason}"
+                " (unset it to use the local broker from the Kafka jars)"
+            )
+
+
+def _docker(*args: str, timeout: float) -> tuple[int, str]:
     try:
-        result = subprocess.run(["docker", "info"], capture_output=True, timeout=30, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return result.returncode == 0
+        result = subprocess.run(
+            ["docker", *args], capture_output=True, text=True, timeout=timeout, check=False
+        )
+    except subprocess.TimeoutExpired:
+        return 1, f"docker {args[0]} gave no answer within {timeout:g}s"
+    except OSError as exc:
+        return 1, str(exc)
+    return result.returncode, result.stderr + result.stdout
 
 
 @contextmanager
 def local_broker(root: Path, data_dir: Path) -> Iterator[LocalKafka]:
     """A local broker from the cached jars, on free ports, stopped on exit."""
+    port = free_broker_port()
     settings = KafkaSettings(
         data_dir=data_dir,
         libs=require_kafka_libs(root),
-        port=free_port(),
-        controller_port=free_port(),
+        port=port,
+        controller_port=free_broker_port(shop_ports() | {port}),
     )
     kafka = LocalKafka(settings)
     try:
@@ -142,7 +213,14 @@ def kafka_bootstrap(
     configured = os.environ.get("KAFKA_BOOTSTRAP")
     if configured:
         yield configured
-    elif docker_works():
+        return
+    try:
+        choice = broker_choice(os.environ)
+        if choice == "docker":
+            require_docker_images(docker_images())
+    except BrokerChoiceError as exc:
+        pytest.exit(str(exc), returncode=pytest.ExitCode.USAGE_ERROR)
+    if choice == "docker":
         with container_broker() as bootstrap:
             yield bootstrap
     else:
