@@ -32,7 +32,6 @@ from homefield.local.admin import (
     run_blocking,
 )
 from homefield.local.health import free_port
-from homefield.local.parts import StackLayout
 from homefield.local.kafka import (
     KafkaError,
     KafkaSettings,
@@ -42,6 +41,7 @@ from homefield.local.kafka import (
     require_kafka_libs,
     single_node_properties,
 )
+from homefield.local.parts import StackLayout
 
 _CONTAINER_PORT = 9092
 BROKER_CHOICE_VARIABLE = "HOMEFIELD_TEST_BROKER"
