@@ -24,7 +24,7 @@ status: setup ## health of each part (Kafka, services, Prometheus, Alertmanager,
 logs: setup ## last lines of every part's log; PART=orders for one, FOLLOW=1 to follow
 	@$(HF) logs $(PART) $(if $(FOLLOW),--follow)
 
-protos: setup ## regenerate protos/gen from protos/shop
+protos: setup ## regenerate protos/gen from protos/shop and the vendored buf/validate (protos/vendor)
 	@$(HF) protos
 
 render: setup ## regenerate deploy/ from service.yaml, slo.yaml and teams.yaml

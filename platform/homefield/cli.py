@@ -24,7 +24,8 @@ register_render(app)
 
 @app.command()
 def protos() -> None:
-    """Generate the Python package for every .proto under protos/shop (into protos/gen)."""
+    """Generate the Python package for every .proto under protos/shop and protos/vendor (into
+    protos/gen)."""
     from homefield.protogen import ProtoGenError, generate
 
     try:

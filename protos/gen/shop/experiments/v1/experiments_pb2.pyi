@@ -26,6 +26,7 @@ class AssignRequest(_message.Message):
     UNIT_ID_FIELD_NUMBER: _builtins.int
     experiment: _builtins.str
     unit_id: _builtins.str
+    """Who is assigned: a customer id, say."""
     def __init__(
         self,
         *,

@@ -22,34 +22,53 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from buf.validate import validate_pb2 as buf_dot_validate_dot_validate__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bshop/orders/v1/orders.proto\x12\x0eshop.orders.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"D\n\tOrderItem\x12\x0b\n\x03sku\x18\x01 \x01(\t\x12\x10\n\x08quantity\x18\x02 \x01(\x05\x12\x18\n\x10unit_price_cents\x18\x03 \x01(\x03\"c\n\x0cStatusChange\x12+\n\x06status\x18\x01 \x01(\x0e\x32\x1b.shop.orders.v1.OrderStatus\x12&\n\x02\x61t\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xd0\x02\n\x05Order\x12\x10\n\x08order_id\x18\x01 \x01(\t\x12\x13\n\x0b\x63ustomer_id\x18\x02 \x01(\t\x12(\n\x05items\x18\x03 \x03(\x0b\x32\x19.shop.orders.v1.OrderItem\x12\x16\n\x0eshipping_cents\x18\x04 \x01(\x03\x12\x13\n\x0btotal_cents\x18\x05 \x01(\x03\x12+\n\x06status\x18\x06 \x01(\x0e\x32\x1b.shop.orders.v1.OrderStatus\x12,\n\x06reason\x18\x07 \x01(\x0e\x32\x1c.shop.orders.v1.CancelReason\x12\x0f\n\x07variant\x18\x08 \x01(\t\x12-\n\x07history\x18\t \x03(\x0b\x32\x1c.shop.orders.v1.StatusChange\x12.\n\ncreated_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xab\x01\n\x11PlaceOrderRequest\x12\x13\n\x0b\x63ustomer_id\x18\x01 \x01(\t\x12(\n\x05items\x18\x02 \x03(\x0b\x32\x19.shop.orders.v1.OrderItem\x12\x15\n\rpayment_token\x18\x03 \x01(\t\x12\x17\n\x0fidempotency_key\x18\x04 \x01(\t\x12\x16\n\x0eshipping_cents\x18\x05 \x01(\x03\x12\x0f\n\x07variant\x18\x06 \x01(\t\":\n\x12PlaceOrderResponse\x12$\n\x05order\x18\x01 \x01(\x0b\x32\x15.shop.orders.v1.Order\"#\n\x0fGetOrderRequest\x12\x10\n\x08order_id\x18\x01 \x01(\t\"8\n\x10GetOrderResponse\x12$\n\x05order\x18\x01 \x01(\x0b\x32\x15.shop.orders.v1.Order*\xb2\x01\n\x0bOrderStatus\x12\x1c\n\x18ORDER_STATUS_UNSPECIFIED\x10\x00\x12\x18\n\x14ORDER_STATUS_PENDING\x10\x01\x12\x19\n\x15ORDER_STATUS_RESERVED\x10\x02\x12\x1a\n\x16ORDER_STATUS_CONFIRMED\x10\x03\x12\x18\n\x14ORDER_STATUS_SHIPPED\x10\x04\x12\x1a\n\x16ORDER_STATUS_CANCELLED\x10\x05*q\n\x0c\x43\x61ncelReason\x12\x1d\n\x19\x43\x41NCEL_REASON_UNSPECIFIED\x10\x00\x12\x1e\n\x1a\x43\x41NCEL_REASON_OUT_OF_STOCK\x10\x01\x12\"\n\x1e\x43\x41NCEL_REASON_PAYMENT_DECLINED\x10\x02\x32\xb2\x01\n\x0cOrderService\x12S\n\nPlaceOrder\x12!.shop.orders.v1.PlaceOrderRequest\x1a\".shop.orders.v1.PlaceOrderResponse\x12M\n\x08GetOrder\x12\x1f.shop.orders.v1.GetOrderRequest\x1a .shop.orders.v1.GetOrderResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bshop/orders/v1/orders.proto\x12\x0eshop.orders.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"z\n\tOrderItem\x12\x36\n\x03sku\x18\x01 \x01(\tB)\xbaH&r$\x10\x01\x18@2\x1e^[A-Za-z0-9][A-Za-z0-9_.:@-]*$\x12\x1b\n\x08quantity\x18\x02 \x01(\x05\x42\t\xbaH\x06\x1a\x04\x18\x64(\x01\x12\x18\n\x10unit_price_cents\x18\x03 \x01(\x03\"c\n\x0cStatusChange\x12+\n\x06status\x18\x01 \x01(\x0e\x32\x1b.shop.orders.v1.OrderStatus\x12&\n\x02\x61t\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xd0\x02\n\x05Order\x12\x10\n\x08order_id\x18\x01 \x01(\t\x12\x13\n\x0b\x63ustomer_id\x18\x02 \x01(\t\x12(\n\x05items\x18\x03 \x03(\x0b\x32\x19.shop.orders.v1.OrderItem\x12\x16\n\x0eshipping_cents\x18\x04 \x01(\x03\x12\x13\n\x0btotal_cents\x18\x05 \x01(\x03\x12+\n\x06status\x18\x06 \x01(\x0e\x32\x1b.shop.orders.v1.OrderStatus\x12,\n\x06reason\x18\x07 \x01(\x0e\x32\x1c.shop.orders.v1.CancelReason\x12\x0f\n\x07variant\x18\x08 \x01(\t\x12-\n\x07history\x18\t \x03(\x0b\x32\x1c.shop.orders.v1.StatusChange\x12.\n\ncreated_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xb4\x02\n\x11PlaceOrderRequest\x12>\n\x0b\x63ustomer_id\x18\x01 \x01(\tB)\xbaH&r$\x10\x01\x18@2\x1e^[A-Za-z0-9][A-Za-z0-9_.:@-]*$\x12\x34\n\x05items\x18\x02 \x03(\x0b\x32\x19.shop.orders.v1.OrderItemB\n\xbaH\x07\x92\x01\x04\x08\x01\x10\x32\x12:\n\rpayment_token\x18\x03 \x01(\tB#\xbaH r\x1eR\x08tok_visaR\x12tok_chargeDeclined\x12-\n\x0fidempotency_key\x18\x04 \x01(\tB\x14\xbaH\x11r\x0f\x10\x01\x18\xc8\x01\x32\x08^[!-~]+$\x12#\n\x0eshipping_cents\x18\x05 \x01(\x03\x42\x0b\xbaH\x08\"\x06\x18\xc0\x84=(\x00\x12\x19\n\x07variant\x18\x06 \x01(\tB\x08\xbaH\x05r\x03\x18\xc8\x01\":\n\x12PlaceOrderResponse\x12$\n\x05order\x18\x01 \x01(\x0b\x32\x15.shop.orders.v1.Order\".\n\x0fGetOrderRequest\x12\x1b\n\x08order_id\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18@\"8\n\x10GetOrderResponse\x12$\n\x05order\x18\x01 \x01(\x0b\x32\x15.shop.orders.v1.Order*\xb2\x01\n\x0bOrderStatus\x12\x1c\n\x18ORDER_STATUS_UNSPECIFIED\x10\x00\x12\x18\n\x14ORDER_STATUS_PENDING\x10\x01\x12\x19\n\x15ORDER_STATUS_RESERVED\x10\x02\x12\x1a\n\x16ORDER_STATUS_CONFIRMED\x10\x03\x12\x18\n\x14ORDER_STATUS_SHIPPED\x10\x04\x12\x1a\n\x16ORDER_STATUS_CANCELLED\x10\x05*q\n\x0c\x43\x61ncelReason\x12\x1d\n\x19\x43\x41NCEL_REASON_UNSPECIFIED\x10\x00\x12\x1e\n\x1a\x43\x41NCEL_REASON_OUT_OF_STOCK\x10\x01\x12\"\n\x1e\x43\x41NCEL_REASON_PAYMENT_DECLINED\x10\x02\x32\xb2\x01\n\x0cOrderService\x12S\n\nPlaceOrder\x12!.shop.orders.v1.PlaceOrderRequest\x1a\".shop.orders.v1.PlaceOrderResponse\x12M\n\x08GetOrder\x12\x1f.shop.orders.v1.GetOrderRequest\x1a .shop.orders.v1.GetOrderResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'shop.orders.v1.orders_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_ORDERSTATUS']._serialized_start=920
-  _globals['_ORDERSTATUS']._serialized_end=1098
-  _globals['_CANCELREASON']._serialized_start=1100
-  _globals['_CANCELREASON']._serialized_end=1213
-  _globals['_ORDERITEM']._serialized_start=80
-  _globals['_ORDERITEM']._serialized_end=148
-  _globals['_STATUSCHANGE']._serialized_start=150
-  _globals['_STATUSCHANGE']._serialized_end=249
-  _globals['_ORDER']._serialized_start=252
-  _globals['_ORDER']._serialized_end=588
-  _globals['_PLACEORDERREQUEST']._serialized_start=591
-  _globals['_PLACEORDERREQUEST']._serialized_end=762
-  _globals['_PLACEORDERRESPONSE']._serialized_start=764
-  _globals['_PLACEORDERRESPONSE']._serialized_end=822
-  _globals['_GETORDERREQUEST']._serialized_start=824
-  _globals['_GETORDERREQUEST']._serialized_end=859
-  _globals['_GETORDERRESPONSE']._serialized_start=861
-  _globals['_GETORDERRESPONSE']._serialized_end=917
-  _globals['_ORDERSERVICE']._serialized_start=1216
-  _globals['_ORDERSERVICE']._serialized_end=1394
+  _globals['_ORDERITEM'].fields_by_name['sku']._loaded_options = None
+  _globals['_ORDERITEM'].fields_by_name['sku']._serialized_options = b'\272H&r$\020\001\030@2\036^[A-Za-z0-9][A-Za-z0-9_.:@-]*$'
+  _globals['_ORDERITEM'].fields_by_name['quantity']._loaded_options = None
+  _globals['_ORDERITEM'].fields_by_name['quantity']._serialized_options = b'\272H\006\032\004\030d(\001'
+  _globals['_PLACEORDERREQUEST'].fields_by_name['customer_id']._loaded_options = None
+  _globals['_PLACEORDERREQUEST'].fields_by_name['customer_id']._serialized_options = b'\272H&r$\020\001\030@2\036^[A-Za-z0-9][A-Za-z0-9_.:@-]*$'
+  _globals['_PLACEORDERREQUEST'].fields_by_name['items']._loaded_options = None
+  _globals['_PLACEORDERREQUEST'].fields_by_name['items']._serialized_options = b'\272H\007\222\001\004\010\001\0202'
+  _globals['_PLACEORDERREQUEST'].fields_by_name['payment_token']._loaded_options = None
+  _globals['_PLACEORDERREQUEST'].fields_by_name['payment_token']._serialized_options = b'\272H r\036R\010tok_visaR\022tok_chargeDeclined'
+  _globals['_PLACEORDERREQUEST'].fields_by_name['idempotency_key']._loaded_options = None
+  _globals['_PLACEORDERREQUEST'].fields_by_name['idempotency_key']._serialized_options = b'\272H\021r\017\020\001\030\310\0012\010^[!-~]+$'
+  _globals['_PLACEORDERREQUEST'].fields_by_name['shipping_cents']._loaded_options = None
+  _globals['_PLACEORDERREQUEST'].fields_by_name['shipping_cents']._serialized_options = b'\272H\010\"\006\030\300\204=(\000'
+  _globals['_PLACEORDERREQUEST'].fields_by_name['variant']._loaded_options = None
+  _globals['_PLACEORDERREQUEST'].fields_by_name['variant']._serialized_options = b'\272H\005r\003\030\310\001'
+  _globals['_GETORDERREQUEST'].fields_by_name['order_id']._loaded_options = None
+  _globals['_GETORDERREQUEST'].fields_by_name['order_id']._serialized_options = b'\272H\006r\004\020\001\030@'
+  _globals['_ORDERSTATUS']._serialized_start=1151
+  _globals['_ORDERSTATUS']._serialized_end=1329
+  _globals['_CANCELREASON']._serialized_start=1331
+  _globals['_CANCELREASON']._serialized_end=1444
+  _globals['_ORDERITEM']._serialized_start=109
+  _globals['_ORDERITEM']._serialized_end=231
+  _globals['_STATUSCHANGE']._serialized_start=233
+  _globals['_STATUSCHANGE']._serialized_end=332
+  _globals['_ORDER']._serialized_start=335
+  _globals['_ORDER']._serialized_end=671
+  _globals['_PLACEORDERREQUEST']._serialized_start=674
+  _globals['_PLACEORDERREQUEST']._serialized_end=982
+  _globals['_PLACEORDERRESPONSE']._serialized_start=984
+  _globals['_PLACEORDERRESPONSE']._serialized_end=1042
+  _globals['_GETORDERREQUEST']._serialized_start=1044
+  _globals['_GETORDERREQUEST']._serialized_end=1090
+  _globals['_GETORDERRESPONSE']._serialized_start=1092
+  _globals['_GETORDERRESPONSE']._serialized_end=1148
+  _globals['_ORDERSERVICE']._serialized_start=1447
+  _globals['_ORDERSERVICE']._serialized_end=1625
 # @@protoc_insertion_point(module_scope)

@@ -62,6 +62,10 @@ Global___CancelReason: _TypeAlias = CancelReason  # noqa: Y015
 
 @_typing.final
 class OrderItem(_message.Message):
+    """The field rules below (buf.validate) are the shop's one statement of them: orders enforces them
+    on PlaceOrder, and the storefront's public API publishes and checks the same limits.
+    """
+
     DESCRIPTOR: _descriptor.Descriptor
 
     SKU_FIELD_NUMBER: _builtins.int
@@ -69,6 +73,7 @@ class OrderItem(_message.Message):
     UNIT_PRICE_CENTS_FIELD_NUMBER: _builtins.int
     sku: _builtins.str
     quantity: _builtins.int
+    """Units of this SKU on one order line."""
     unit_price_cents: _builtins.int
     """Set by the service from the catalogue; ignored on input."""
     def __init__(
@@ -171,12 +176,20 @@ class PlaceOrderRequest(_message.Message):
     VARIANT_FIELD_NUMBER: _builtins.int
     customer_id: _builtins.str
     payment_token: _builtins.str
+    """A card token as payments' gateway knows it (Stripe's test tokens): tok_visa is captured,
+    tok_chargeDeclined is declined.
+    """
     idempotency_key: _builtins.str
-    """Required. The same key returns the order it first created."""
+    """Required. The same key returns the order it first created; the storefront passes its
+    Idempotency-Key header here.
+    """
     shipping_cents: _builtins.int
     variant: _builtins.str
+    """"experiment:variant" of the assignment that shaped the order, or empty."""
     @_builtins.property
-    def items(self) -> _containers.RepeatedCompositeFieldContainer[Global___OrderItem]: ...
+    def items(self) -> _containers.RepeatedCompositeFieldContainer[Global___OrderItem]:
+        """One line per SKU ordered."""
+
     def __init__(
         self,
         *,
