@@ -45,6 +45,10 @@ class Teams(BaseModel):
                 return name
         return None
 
+    def teams_of(self, person: str) -> list[str]:
+        """Every team that lists ``person`` as a member, in teams.yaml order."""
+        return [name for name, team in self.teams.items() if person in team.members]
+
     def person_by_login(self, login: str) -> str | None:
         for pid, person in self.people.items():
             if person.github.lower() == login.lower():

@@ -9,6 +9,9 @@ from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from yaml.constructor import SafeConstructor
+
+from homefield.catalog.untrusted import UntrustedInputError, compose_yaml
 
 Loc = tuple[str | int, ...]
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -47,32 +50,43 @@ class LocatedYaml:
         return CatalogError(self.path, self.line_of(loc), text)
 
 
-def _to_data(node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> Any:
+def _to_data(node: yaml.Node, loc: Loc, lines: dict[Loc, int], scalars: SafeConstructor) -> Any:
     lines[loc] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
-        out: dict[Any, Any] = {}
+        out: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = yaml.safe_load(yaml.serialize(key_node))
+            key = _to_data(key_node, loc, {}, scalars)
+            if not isinstance(key, str):
+                raise UntrustedInputError(
+                    f"mapping keys must be strings, not {type(key).__name__}",
+                    key_node.start_mark.line + 1,
+                )
             child = (*loc, key)
-            out[key] = _to_data(value_node, child, lines)
+            out[key] = _to_data(value_node, child, lines, scalars)
             lines[child] = key_node.start_mark.line + 1
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_to_data(item, (*loc, index), lines) for index, item in enumerate(node.value)]
-    return yaml.safe_load(yaml.serialize(node))
+        return [
+            _to_data(item, (*loc, index), lines, scalars) for index, item in enumerate(node.value)
+        ]
+    return scalars.construct_object(node)
 
 
 def parse_yaml(text: str, path: Path | str) -> LocatedYaml:
-    """Parse YAML text; syntax errors become a CatalogError with the line."""
+    """Parse YAML text; syntax errors and refused input become a CatalogError with the line."""
     path = Path(path)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = compose_yaml(text)
+        lines: dict[Loc, int] = {}
+        data = _to_data(root, (), lines, SafeConstructor()) if root is not None else None
+    except UntrustedInputError as exc:
+        raise CatalogError(path, exc.line, str(exc)) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark is not None else None
         raise CatalogError(path, line, f"invalid YAML: {exc.problem}") from None
-    lines: dict[Loc, int] = {}
-    data = _to_data(root, (), lines) if root is not None else None
+    except (yaml.YAMLError, ValueError) as exc:
+        raise CatalogError(path, None, f"invalid YAML: {str(exc)[:200]}") from None
     return LocatedYaml(path=path, data=data, lines=lines)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from homefield.catalog import Teams
+from homefield.catalog.untrusted import UntrustedInputError, parse_json
 from homefield.checks.context import Context
 from homefield.checks.model import Approval, CheckInputError, Finding, Requirement, Review
 
@@ -17,7 +18,9 @@ _VOTES = {"APPROVED", "CHANGES_REQUESTED", "DISMISSED"}
 def load_reviews(path: Path, teams: Teams) -> list[Review]:
     """GitHub's pull-request reviews JSON ([{user: {login}, state, commit_id}]), logins mapped."""
     try:
-        data: Any = json.loads(path.read_text(encoding="utf-8"))
+        data: Any = parse_json(path.read_text(encoding="utf-8"))
+    except UntrustedInputError as exc:
+        raise CheckInputError(f"{path}: cannot read reviews: {exc}") from None
     except OSError as exc:
         raise CheckInputError(f"{path}: cannot read reviews: {exc.strerror or exc}") from None
     except UnicodeDecodeError:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections import Counter
 
 from homefield.checks.context import Context
 from homefield.checks.model import Finding, ServiceTouch, Severity
@@ -39,10 +40,16 @@ def names_team(line: str, team: str) -> bool:
     return re.search(rf"\(\s*{name}\s*\)|(?<![\w-]){name} team\b", line, re.IGNORECASE) is not None
 
 
+def added_lines(ctx: Context, path: str) -> list[str]:
+    """Lines of ``path`` at head that base does not have (as many times as they were added)."""
+    before = Counter((ctx.text("base", path) or "").splitlines())
+    return list((Counter((ctx.text("head", path) or "").splitlines()) - before).elements())
+
+
 def _changelog(ctx: Context, touch: ServiceTouch) -> list[Finding]:
     path = f"services/{touch.name}/CHANGELOG.md"
     team = ctx.author_team
-    added = ctx.added_lines.get(path, [])
+    added = added_lines(ctx, path)
     if team and any(names_team(line, team) for line in added):
         return []
     if team:

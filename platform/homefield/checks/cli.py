@@ -26,6 +26,8 @@ from homefield.checks.scorecard import (
 )
 from homefield.ownership import GitError, GitRepo, Ownership, OwnersIndex, service_of
 
+DEFAULT_OWNERS_REF = "origin/HEAD"
+
 
 class Format(StrEnum):
     text = "text"
@@ -113,6 +115,12 @@ def check(
     buf: Annotated[
         bool, typer.Option(help="Run buf lint and buf breaking on changed protos.")
     ] = True,
+    owners_ref: Annotated[
+        str,
+        typer.Option(
+            help="Read OWNERS and teams.yaml here: the default branch's tip, never the PR's base."
+        ),
+    ] = DEFAULT_OWNERS_REF,
 ) -> None:
     """Check a change against the home teams' standards. Exit 0 pass, 1 blocked, 2 usage error."""
     if author is not None and author_login is not None:
@@ -120,7 +128,9 @@ def check(
     repo = _repo()
     who = Author(person=author, login=author_login)
     try:
-        ctx = Context.build(repo, base=base, head=head, author=who, reviews=None)
+        ctx = Context.build(
+            repo, base=base, head=head, author=who, reviews=None, owners_ref=owners_ref
+        )
         ctx.run_buf = buf
         if reviews is not None:
             ctx.reviews = load_reviews(reviews, ctx.teams)

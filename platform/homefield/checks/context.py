@@ -7,7 +7,7 @@ from functools import cached_property
 
 from homefield.catalog import CatalogError, Teams, parse_service
 from homefield.checks.model import CheckInputError, Review, ServiceTouch
-from homefield.ownership import Change, Commit, GitError, GitRepo, OwnersIndex, service_of
+from homefield.ownership import Change, Commit, Entry, GitError, GitRepo, OwnersIndex, service_of
 
 OVERRIDE_TRAILER = "Bar-Raiser-Override"
 
@@ -35,10 +35,11 @@ class Author:
 
 @dataclass
 class Context:
-    """One change (merge base of BASE to HEAD) and who owns what at BASE's tip.
+    """One change (merge base of BASE to HEAD) and who owns what at the owners revision.
 
     The diff starts at the merge base, so only the change's own edits count. OWNERS and teams.yaml
-    are read at the tip, so an approver removed on the base branch since the fork no longer counts.
+    are read at ``--owners-ref`` (the default branch's tip), never at a base the change chose, so
+    neither a branch the author controls nor an approver removed since the fork counts.
     """
 
     repo: GitRepo
@@ -62,17 +63,20 @@ class Context:
         head: str,
         author: Author,
         reviews: list[Review] | None,
+        owners_ref: str | None = None,
     ) -> Context:
+        """Resolve the revisions and load ownership; ``owners_ref`` defaults to ``base``'s tip."""
         try:
             head_sha = repo.resolve(head)
             tip = repo.resolve(base)
             base_sha = repo.merge_base(tip, head_sha)
+            owners_sha = tip if owners_ref is None else repo.resolve(owners_ref)
         except GitError as exc:
             raise CheckInputError(str(exc)) from None
         try:
-            index = OwnersIndex.at(repo, tip)
+            index = OwnersIndex.at(repo, owners_sha)
         except CatalogError as exc:
-            raise CheckInputError(f"{exc} (at base {tip[:12]})") from None
+            raise CheckInputError(f"{exc} (at owners ref {owners_sha[:12]})") from None
         who, known, source = author.identify(index.teams, repo, head_sha)
         changes = repo.changes(base_sha, head_sha)
         return cls(
@@ -84,8 +88,13 @@ class Context:
         return self.index.teams
 
     @cached_property
+    def author_teams(self) -> list[str]:
+        """Every team that lists the author as a member (none for an unknown author)."""
+        return self.teams.teams_of(self.author) if self.author_known else []
+
+    @cached_property
     def author_team(self) -> str | None:
-        return self.teams.team_of(self.author) if self.author_known else None
+        return self.author_teams[0] if self.author_teams else None
 
     @cached_property
     def paths(self) -> list[str]:
@@ -106,27 +115,31 @@ class Context:
         return self.repo.line_counts(self.base, self.head)
 
     @cached_property
-    def added_lines(self) -> dict[str, list[str]]:
-        """Lines added under services/, by file (one diff for all of them)."""
-        if not any(p.startswith("services/") for p in self.paths):
-            return {}
-        return self.repo.added_lines(self.base, self.head, "services/")
+    def base_tree(self) -> dict[str, Entry]:
+        return self.repo.tree(self.base)
 
     @cached_property
+    def head_tree(self) -> dict[str, Entry]:
+        return self.repo.tree(self.head)
+
+    @property
     def head_files(self) -> list[str]:
-        return self.repo.files(self.head)
+        return list(self.head_tree)
 
     @cached_property
     def commits(self) -> list[Commit]:
         return self.repo.commits(f"{self.base}..{self.head}", OVERRIDE_TRAILER)
 
     def read(self, rev: str, paths: list[str]) -> dict[str, str | None]:
-        """File texts at ``rev`` ("base" or "head"), cached, fetched in one batch."""
-        sha = self.base if rev == "base" else self.head
-        wanted = [p for p in paths if (sha, p) not in self._texts]
-        for path, text in self.repo.read(sha, wanted).items():
+        """Regular-file texts at ``rev`` ("base" or "head"), cached, fetched in one batch."""
+        sha, tree = (self.base, self.base_tree) if rev == "base" else (self.head, self.head_tree)
+        wanted = [p for p in dict.fromkeys(paths) if (sha, p) not in self._texts]
+        for path, text in self.repo.read(sha, wanted, tree).items():
             self._texts[(sha, path)] = text
         return {p: self._texts[(sha, p)] for p in paths}
+
+    def text(self, rev: str, path: str) -> str | None:
+        return self.read(rev, [path])[path]
 
     @cached_property
     def services(self) -> list[ServiceTouch]:
@@ -145,8 +158,7 @@ class Context:
         where = home_dir if self.index.is_dir(home_dir) else paths[0]
         ownership = self.index.resolve(where, is_dir=where == home_dir)
         team = ownership.team
-        members = self.teams.teams[team].members if team in self.teams.teams else []
-        away = not self.author_known or self.author not in members
+        away = team is None or team not in self.author_teams
         approvers = tuple(ownership.approvers_of(team)) if team else ()
         lines = sum(self.line_counts.get(p, 0) for p in set(paths))
         return ServiceTouch(

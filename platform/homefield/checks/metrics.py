@@ -6,12 +6,15 @@ import re
 
 from homefield.checks.context import Context
 from homefield.checks.model import Finding
+from homefield.checks.python_source import (
+    MetricDefinition,
+    UnparsableSource,
+    changed_python,
+    metric_definitions,
+)
 from homefield.ownership import service_of
 
 RULE = "metrics.naming"
-_DEFINITION = re.compile(
-    r"\b(Counter|Gauge|Histogram|Summary)\(\s*(?:name\s*=\s*)?[\"']([^\"']*)[\"']"
-)
 _SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 _NON_BASE_UNITS = {
     "ms": "seconds",
@@ -55,11 +58,25 @@ def naming_problems(kind: str, name: str) -> list[str]:
 
 def check(ctx: Context) -> list[Finding]:
     findings: list[Finding] = []
-    for path, lines in sorted(ctx.added_lines.items()):
-        if not path.endswith(".py"):
-            continue
-        # Joined, so a definition that a formatter splits over lines is still one match.
-        for kind, name in _DEFINITION.findall("\n".join(lines)):
-            for problem in naming_problems(kind, name):
-                findings.append(Finding(RULE, "block", problem, service_of(path), path))
+    for item in changed_python(ctx):
+        if isinstance(item, UnparsableSource):
+            continue  # boundaries reports it for services; elsewhere the tests will
+        before = {d.key for d in metric_definitions(item.base)} if item.base else set()
+        for definition in metric_definitions(item.head):
+            if definition.key in before:
+                continue
+            where = f"{item.path}:{definition.line}"
+            for problem in _problems(definition):
+                findings.append(
+                    Finding(RULE, "block", f"{where}: {problem}", service_of(item.path), item.path)
+                )
     return findings
+
+
+def _problems(definition: MetricDefinition) -> list[str]:
+    if definition.name is None:
+        return [
+            f"{definition.kind.lower()} name is not a string literal ({definition.expression}): "
+            "a computed name cannot be checked against the naming rules, so write it out"
+        ]
+    return naming_problems(definition.kind, definition.name)

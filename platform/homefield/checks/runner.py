@@ -13,6 +13,7 @@ from homefield.checks import (
     metrics,
     ownership,
     protos,
+    service_spec,
     slo,
 )
 from homefield.checks.context import Context
@@ -25,6 +26,7 @@ RULE_FAMILIES: tuple[Rule, ...] = (
     protos.check,
     away.check,
     slo.check,
+    service_spec.check,
     metrics.check,
 )
 

@@ -1,6 +1,6 @@
 """Ownership resolution over a git revision (Prow OWNERS semantics), read from the base revision."""
 
-from homefield.ownership.git import Change, Commit, GitError, GitRepo
+from homefield.ownership.git import GITLINK, SYMLINK, Change, Commit, Entry, GitError, GitRepo
 from homefield.ownership.resolve import (
     OwnersFile,
     Ownership,
@@ -10,8 +10,11 @@ from homefield.ownership.resolve import (
 )
 
 __all__ = [
+    "GITLINK",
+    "SYMLINK",
     "Change",
     "Commit",
+    "Entry",
     "GitError",
     "GitRepo",
     "OwnersFile",

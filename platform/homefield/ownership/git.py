@@ -13,13 +13,46 @@ class GitError(Exception):
     """A git command failed: an unknown revision, or not a repository."""
 
 
+SYMLINK = "120000"
+GITLINK = "160000"
+_NO_OBJECT = "0" * 40
+
+
 @dataclass(frozen=True)
 class Change:
-    """One changed path between two revisions; ``old_path`` is set for renames and copies."""
+    """One changed path between two revisions; ``old_path`` is set for renames and copies.
+
+    Modes are git's octal file modes ("100644", "120000" for a symlink, "160000" for a gitlink,
+    "000000" where the path does not exist on that side).
+    """
 
     status: str
     path: str
     old_path: str | None = None
+    old_mode: str = "100644"
+    new_mode: str = "100644"
+    old_blob: str = _NO_OBJECT
+    new_blob: str = _NO_OBJECT
+
+    @property
+    def content_changed(self) -> bool:
+        return self.old_blob != self.new_blob
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One file in a tree: its mode and blob id."""
+
+    mode: str
+    blob: str
+
+    @property
+    def is_symlink(self) -> bool:
+        return self.mode == SYMLINK
+
+    @property
+    def is_file(self) -> bool:
+        return self.mode.startswith("100")
 
 
 @dataclass(frozen=True)
@@ -43,11 +76,15 @@ class GitRepo:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._own_git_dir: str | None = None
 
-    def run(self, *args: str, stdin: bytes | None = None) -> bytes:
-        proc = subprocess.run(
-            ["git", "-C", str(self.root), *args], input=stdin, capture_output=True, check=False
-        )
+    def run(self, *args: str, stdin: bytes | None = None, bare: bool = False) -> bytes:
+        """Run git on this repository; ``bare`` ignores the work tree and index (and with them
+        every .gitattributes file, which could mark files binary or hand them to a textconv)."""
+        # A bare run also starts inside the git directory: git reads .gitattributes from the
+        # current directory even then.
+        where = ["-C", self._git_dir(), "--bare"] if bare else ["-C", str(self.root)]
+        proc = subprocess.run(["git", *where, *args], input=stdin, capture_output=True, check=False)
         if proc.returncode != 0:
             message = proc.stderr.decode(errors="replace").strip().splitlines()
             raise GitError(message[0] if message else f"git {args[0]} failed")
@@ -70,77 +107,106 @@ class GitRepo:
             return base
 
     def files(self, rev: str) -> list[str]:
-        """Every tracked file at ``rev``."""
-        out = self.run("ls-tree", "-r", "-z", "--name-only", "--full-tree", rev)
-        return [name for name in out.decode().split("\0") if name]
+        """Every tracked path at ``rev``."""
+        return list(self.tree(rev))
 
-    def read(self, rev: str, paths: list[str]) -> dict[str, str | None]:
-        """The text of each path at ``rev`` (None where it does not exist), in one cat-file."""
-        if not paths:
+    def tree(self, rev: str) -> dict[str, Entry]:
+        """Every tracked path at ``rev`` with its mode and blob id (NUL-separated: any name)."""
+        out = self.run("ls-tree", "-r", "-z", "--full-tree", rev)
+        entries: dict[str, Entry] = {}
+        for record in out.decode("utf-8", "replace").split("\0"):
+            meta, tab, path = record.partition("\t")
+            if tab:
+                mode, _kind, blob = meta.split(" ")
+                entries[path] = Entry(mode, blob)
+        return entries
+
+    def blobs(self, ids: list[str]) -> dict[str, bytes]:
+        """The content of each blob id, from one ``cat-file --batch``.
+
+        Requests are object ids, never paths, and each answer must name the id that was asked
+        for, so no path (a newline in it, say) can shift one file's content onto another.
+        """
+        wanted = list(dict.fromkeys(ids))
+        if not wanted:
             return {}
-        request = "".join(f"{rev}:{path}\n" for path in paths).encode()
-        out = self.run("cat-file", "--batch", stdin=request)
-        found: dict[str, str | None] = {}
+        out = self.run("cat-file", "--batch", stdin="".join(f"{i}\n" for i in wanted).encode())
+        found: dict[str, bytes] = {}
         offset = 0
-        for path in paths:
+        for blob in wanted:
             end = out.index(b"\n", offset)
-            header = out[offset:end]
+            header = out[offset:end].decode("ascii", "replace").split(" ")
             offset = end + 1
-            if header.endswith(b" missing") or header.endswith(b" ambiguous"):
-                found[path] = None
-                continue
-            _sha, kind, size_text = header.rsplit(b" ", 2)
-            size = int(size_text)
-            text = out[offset : offset + size].decode("utf-8", errors="replace")
-            found[path] = text if kind == b"blob" else None
+            if len(header) != 3 or header[0] != blob:
+                raise GitError(f"cat-file answered {' '.join(header)[:60]!r} for blob {blob}")
+            size = int(header[2])
+            found[blob] = out[offset : offset + size]
             offset += size + 1
         return found
 
+    def read(
+        self, rev: str, paths: list[str], tree: dict[str, Entry] | None = None
+    ) -> dict[str, str | None]:
+        """The text of each regular file at ``rev`` (None where it is absent or not a file)."""
+        if not paths:
+            return {}
+        entries = self.tree(rev) if tree is None else tree
+        ids = {p: e.blob for p in paths if (e := entries.get(p)) is not None and e.is_file}
+        data = self.blobs(list(ids.values()))
+        return {
+            p: data[ids[p]].decode("utf-8", errors="replace") if p in ids else None for p in paths
+        }
+
     def changes(self, base: str, head: str) -> list[Change]:
-        """The paths changed from ``base`` to ``head``, with renames found."""
-        out = self.run("diff", "--name-status", "-z", "-M", "--no-ext-diff", base, head)
-        parts = out.decode().split("\0")
+        """The paths changed from ``base`` to ``head``, with modes, blob ids and renames."""
+        out = self.run(
+            "diff",
+            "--raw",
+            "-z",
+            "-M",
+            "--no-abbrev",
+            "--no-ext-diff",
+            "--no-textconv",
+            base,
+            head,
+            bare=True,
+        )
+        parts = out.decode("utf-8", "replace").split("\0")
         changes: list[Change] = []
         index = 0
         while index < len(parts) - 1:
-            status = parts[index]
-            if status[:1] in ("R", "C"):
-                changes.append(Change(status[0], parts[index + 2], parts[index + 1]))
-                index += 3
-            else:
-                changes.append(Change(status[:1], parts[index + 1]))
-                index += 2
+            old_mode, new_mode, old_blob, new_blob, status = parts[index].lstrip(":").split(" ")
+            names = 2 if status[:1] in ("R", "C") else 1
+            paths = parts[index + 1 : index + 1 + names]
+            old_path = paths[0] if names == 2 else None
+            changes.append(
+                Change(status[:1], paths[-1], old_path, old_mode, new_mode, old_blob, new_blob)
+            )
+            index += 1 + names
         return changes
 
     def line_counts(self, base: str, head: str) -> dict[str, int]:
-        """Lines added plus deleted per path (binary files count as 0)."""
-        out = self.run("diff", "--numstat", "-z", "--no-renames", base, head)
+        """Lines added plus deleted per path, every file diffed as text (no attribute hides one)."""
+        out = self.run(
+            "diff",
+            "--numstat",
+            "-z",
+            "--no-renames",
+            "--text",
+            "--no-ext-diff",
+            "--no-textconv",
+            base,
+            head,
+            bare=True,
+        )
         counts: dict[str, int] = {}
-        for record in out.decode().split("\0"):
-            fields = record.split("\t")
+        for record in out.decode("utf-8", "replace").split("\0"):
+            fields = record.split("\t", 2)
             if len(fields) == 3:
                 added, deleted, path = fields
                 counts[path] = int(added) if added.isdigit() else 0
                 counts[path] += int(deleted) if deleted.isdigit() else 0
         return counts
-
-    def added_lines(self, base: str, head: str, *pathspecs: str) -> dict[str, list[str]]:
-        """The lines each file gained from ``base`` to ``head``, from one zero-context diff."""
-        out = self.run("diff", "-U0", "--no-color", "--no-ext-diff", base, head, "--", *pathspecs)
-        added: dict[str, list[str]] = {}
-        current: list[str] | None = None
-        in_header = False
-        for line in out.decode("utf-8", errors="replace").splitlines():
-            if line.startswith("diff --git "):
-                in_header, current = True, None
-            elif in_header and line.startswith("+++ "):
-                name = line[4:]
-                current = added.setdefault(name[2:], []) if name.startswith("b/") else None
-            elif line.startswith("@@"):
-                in_header = False
-            elif not in_header and line.startswith("+") and current is not None:
-                current.append(line[1:])
-        return added
 
     def commits(self, rev_range: str, trailer: str) -> list[Commit]:
         """The commits of ``rev_range`` (newest first) with the values of ``trailer``."""
@@ -160,6 +226,11 @@ class GitRepo:
                 values = tuple(v.strip() for v in parts[5].split("\x1d") if v.strip())
                 commits.append(Commit(parts[0], parts[1], parts[2], parts[3], parts[4], values))
         return commits
+
+    def _git_dir(self) -> str:
+        if self._own_git_dir is None:
+            self._own_git_dir = self.run("rev-parse", "--absolute-git-dir").decode().strip()
+        return self._own_git_dir
 
     def git_dir(self) -> Path:
         """The repository's shared .git directory (the same for every worktree)."""

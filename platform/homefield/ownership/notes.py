@@ -14,6 +14,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from homefield.catalog.untrusted import UntrustedInputError, parse_json
 from homefield.ownership.git import GitError, GitRepo
 
 NOTES_REF = "refs/notes/homefield"
@@ -61,8 +62,10 @@ def parse_note(text: str) -> VerdictNote:
     if len(text.encode()) > MAX_NOTE_BYTES:
         raise NoteError(f"note is larger than {MAX_NOTE_BYTES} bytes")
     try:
-        data = json.loads(text)
-    except (ValueError, RecursionError) as exc:
+        data = parse_json(text)
+    except UntrustedInputError as exc:
+        raise NoteError(f"note is not a verdict: {exc}") from None
+    except ValueError as exc:
         raise NoteError(f"note is not JSON: {str(exc)[:120]}") from None
     if not isinstance(data, dict):
         raise NoteError("note is not a JSON object")

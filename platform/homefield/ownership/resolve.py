@@ -88,9 +88,10 @@ class OwnersIndex:
     @classmethod
     def at(cls, repo: GitRepo, rev: str) -> OwnersIndex:
         """Load teams.yaml and OWNERS as they are at ``rev``; invalid input raises CatalogError."""
-        files = repo.files(rev)
+        tree = repo.tree(rev)
+        files = list(tree)
         owners_paths = [path for path in files if is_owners_file(path)]
-        texts = repo.read(rev, ["teams.yaml", *owners_paths])
+        texts = repo.read(rev, ["teams.yaml", *owners_paths], tree)
         teams_text = texts.pop("teams.yaml")
         if teams_text is None:
             raise CatalogError("teams.yaml", None, "not found")

@@ -98,13 +98,27 @@ def base_files() -> dict[str, str]:
 
 
 class ScratchRepo:
-    """A git repository in a temp dir; ``commit(person)`` commits as that teams.yaml person."""
+    """A git repository in a temp dir; ``commit(person)`` commits as that teams.yaml person.
+
+    ``base`` is also the default branch's tip as a clone sees it (origin/HEAD), where the check
+    reads OWNERS and teams.yaml by default.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.git("init", "-q", "-b", "main")
         self.write_all(base_files())
         self.base = self.commit("pat", "base")
+        self.git("symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/main")
+
+    @property
+    def base(self) -> str:
+        return self._base
+
+    @base.setter
+    def base(self, sha: str) -> None:
+        self._base = sha
+        self.git("update-ref", "refs/remotes/origin/main", sha)
 
     def git(self, *args: str) -> str:
         env = {**os.environ, "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1"}

@@ -37,12 +37,26 @@ def test_an_unknown_revision_is_named(scratch):
         GitRepo(scratch.root).resolve("nope")
 
 
-def test_added_lines_keep_lines_that_look_like_file_headers(scratch):
-    path = "services/orders/src/orders/handlers.py"
-    scratch.append(path, "++ 0\n+++ b/elsewhere.py\nimport inventory\n")
-    head = scratch.commit("bob")
-    added = GitRepo(scratch.root).added_lines(scratch.base, head, "services/")
-    assert added == {path: ["++ 0", "+++ b/elsewhere.py", "import inventory"]}
+def test_a_newline_in_a_path_shifts_no_other_files_text(scratch):
+    scratch.write("docs/evil\nname.md", "evil\n")
+    head = scratch.commit("pat")
+    repo = GitRepo(scratch.root)
+    paths = ["docs/evil\nname.md", "services/orders/service.yaml", "README.md"]
+    texts = repo.read(head, paths)
+    assert texts["docs/evil\nname.md"] == "evil\n"
+    assert texts["services/orders/service.yaml"].startswith("name: orders\n")
+    assert texts["README.md"] == "# scratch shop\n"
+    assert "docs/evil\nname.md" in {c.path for c in repo.changes(scratch.base, head)}
+
+
+def test_a_blob_answer_for_another_object_is_refused(scratch, monkeypatch):
+    repo = GitRepo(scratch.root)
+    readme = repo.tree(scratch.base)["README.md"].blob
+    teams = repo.tree(scratch.base)["teams.yaml"].blob
+    real_run = repo.run
+    monkeypatch.setattr(repo, "run", lambda *a, **_: real_run(*a, stdin=f"{teams}\n".encode()))
+    with pytest.raises(GitError, match=f"for blob {readme}"):
+        repo.blobs([readme])
 
 
 def test_an_archive_that_cannot_be_unpacked_is_a_git_error(scratch, tmp_path):

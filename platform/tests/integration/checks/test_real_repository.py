@@ -40,7 +40,9 @@ def test_every_service_resolves_to_its_team():
 
 
 def test_an_empty_change_passes():
-    proc = run("check", "--base", "HEAD", "--head", "HEAD", "--format", "json")
+    proc = run(
+        "check", "--base", "HEAD", "--head", "HEAD", "--owners-ref", "HEAD", "--format", "json"
+    )
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)
     assert (report["verdict"], report["services"]) == ("pass", [])

@@ -74,7 +74,7 @@ def test_a_merge_commit_carries_the_verdict_of_the_head_it_merged(scratch):
         ('{"schema": 2}', "schema 2 is not 1"),
         ('{"schema": 1, "verdict": "pass"}', "'base' is missing"),
         ("[" * 100_000 + "]" * 100_000, "larger than"),
-        ("[" * 20_000 + "]" * 20_000, "not JSON"),
+        ("[" * 20_000 + "]" * 20_000, "deeper than the limit of 64"),
     ],
 )
 def test_a_note_that_is_not_a_verdict_is_refused_with_the_reason(text, problem):

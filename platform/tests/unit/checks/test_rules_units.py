@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import ast
 import json
 from dataclasses import dataclass
 
 import pytest
 from homefield.catalog import Teams, parse_teams
 from homefield.checks import approvals, away
-from homefield.checks.boundaries import imported_modules, service_packages
+from homefield.checks.boundaries import service_packages
 from homefield.checks.metrics import naming_problems
 from homefield.checks.model import CheckInputError, Review
+from homefield.checks.python_source import imported_modules
 from homefield.ownership import service_of
 
 TEAMS = """\
@@ -54,15 +56,21 @@ def test_bad_metric_names_say_what_is_wrong(kind: str, name: str, problem: str) 
     assert any(problem in message for message in naming_problems(kind, name))
 
 
-def test_imports_are_read_from_both_statement_forms() -> None:
-    assert imported_modules("from orders.domain import Order") == ["orders.domain"]
-    assert imported_modules("    import inventory, json as j") == ["inventory", "json"]
-    assert imported_modules("x = 'import orders'") == []
+def test_imports_are_read_from_every_statement_form() -> None:
+    def modules(source: str) -> list[str]:
+        return list(imported_modules(ast.parse(source)))
+
+    assert modules("from orders.domain import Order") == ["orders.domain"]
+    assert modules("import inventory, json as j") == ["inventory", "json"]
+    assert modules("x = 'import orders'") == []
+    assert modules("from . import sibling") == []
+    assert modules("importlib.import_module(name)") == ["<computed>"]
 
 
 def test_service_packages_come_from_src_directories() -> None:
     files = ["services/orders/src/orders/__init__.py", "services/orders/tests/test_x.py"]
-    assert service_packages(files) == {"orders": "orders"}
+    files.append("services/inventory/src/orders/__init__.py")
+    assert service_packages(files) == {"orders": {"orders", "inventory"}}
 
 
 @pytest.mark.parametrize(
