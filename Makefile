@@ -54,7 +54,7 @@ test: lint test-unit test-integration test-system ## lint, unit, integration, sy
 bench-check: setup ## time `homefield check` on a scratch change of 2,000 files (buf off)
 	@.venv/bin/python loadtests/bench_check.py
 
-loadtest: setup ## Locust against the running shop (`make up` first); LOADTEST_ARGS="--users 100 --run-time 2m"
+loadtest: setup ## wrk against the running shop (`make up` first): orders/s, latency, CPU per order; LOADTEST_ARGS="--rate 100"
 	@.venv/bin/python loadtests/run_loadtest.py $(LOADTEST_ARGS)
 
 bench: setup ## bench-check, then the event relay and gRPC against raw aiokafka and grpc.aio as ratios; BENCH_ARGS

@@ -1,87 +1,19 @@
-"""Figures of a `make loadtest` run: Locust's HTTP stats and the orders' own history.
+"""The figures of one `make loadtest` run, and how they are printed and saved.
 
-The Locust scenario (locustfile.py) writes one JSON line per order it saw reach a terminal
-state (or give up on): the storefront's GET /v1/orders/{id} body. Placed-to-terminal latency
-comes from that body's history timestamps, so it is the shop's own clock, not the poll rate.
+Pure functions over what the run collected (wrk's records, the orders topic, /proc samples), so
+every figure is unit-tested without a shop. Nothing here judges a figure against a target.
 """
 
 from __future__ import annotations
 
-import csv
-import json
 import math
-import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime
-from pathlib import Path
+from dataclasses import asdict, dataclass
 from typing import Any
 
-TERMINAL = frozenset({"SHIPPED", "CANCELLED"})
-PLACED = "PENDING"
-_RUN_TIME = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s?)?$")
+from proc_usage import PartCost
 
-
-class StatsError(ValueError):
-    """A run left output that cannot be read; the message names the file and line."""
-
-
-@dataclass(frozen=True)
-class OrderTiming:
-    order_id: str
-    status: str
-    placed_at: datetime
-    terminal_at: datetime
-
-    @property
-    def latency_ms(self) -> float:
-        return (self.terminal_at - self.placed_at).total_seconds() * 1000
-
-
-@dataclass(frozen=True)
-class HttpStats:
-    requests: int
-    failures: int
-    p50_ms: float | None
-    p95_ms: float | None
-    p99_ms: float | None
-    placed: int
-
-
-@dataclass(frozen=True)
-class Summary:
-    duration_s: float
-    http: HttpStats
-    orders: list[OrderTiming]
-    unfinished: int
-
-    @property
-    def orders_per_second(self) -> float:
-        return len(self.orders) / self.duration_s
-
-    def count(self, status: str) -> int:
-        return sum(1 for order in self.orders if order.status == status)
-
-    def latency_ms(self, q: float, status: str | None = None) -> float | None:
-        """Placed-to-terminal percentile over all terminal orders, or those ending in ``status``."""
-        values = [o.latency_ms for o in self.orders if status is None or o.status == status]
-        return percentile(values, q) if values else None
-
-    @property
-    def errors(self) -> int:
-        return self.http.failures + self.unfinished
-
-
-def parse_run_time(text: str) -> float:
-    """Locust's --run-time (``90``, ``60s``, ``2m``, ``1h30m``) in seconds."""
-    match = _RUN_TIME.match(text.strip())
-    if not text.strip() or match is None:
-        raise StatsError(f"--run-time {text!r}: expected a duration like 60s, 2m or 1h30m")
-    hours, minutes, seconds = (int(part or 0) for part in match.groups())
-    total = hours * 3600 + minutes * 60 + seconds
-    if total <= 0:
-        raise StatsError(f"--run-time {text!r}: must be longer than zero")
-    return float(total)
+MIB = 1024 * 1024
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -96,108 +28,186 @@ def percentile(values: Sequence[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
-def parse_timestamp(text: str) -> datetime:
-    stamp = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    if stamp.tzinfo is None:
-        raise ValueError(f"{text!r} has no time zone")
-    return stamp
+@dataclass(frozen=True)
+class Distribution:
+    count: int
+    p50: float
+    p90: float
+    p99: float
+    max: float
+
+    @classmethod
+    def of(cls, values: Sequence[float]) -> Distribution | None:
+        if not values:
+            return None
+        return cls(
+            len(values),
+            percentile(values, 50),
+            percentile(values, 90),
+            percentile(values, 99),
+            max(values),
+        )
+
+    def describe(self) -> str:
+        return (
+            f"p50 {self.p50:.0f} ms, p90 {self.p90:.0f} ms, p99 {self.p99:.0f} ms, "
+            f"max {self.max:.0f} ms ({self.count})"
+        )
 
 
-def order_timing(order: Mapping[str, Any]) -> OrderTiming | None:
-    """Placed and terminal times from an order's history; None if it never became terminal."""
-    history = order["history"]
-    if not history:
-        raise ValueError("history is empty")
-    placed = next((h for h in history if h["status"] == PLACED), history[0])
-    terminal = next((h for h in history if h["status"] in TERMINAL), None)
-    if terminal is None:
-        return None
-    return OrderTiming(
-        order_id=str(order["order_id"]),
-        status=str(terminal["status"]),
-        placed_at=parse_timestamp(placed["at"]),
-        terminal_at=parse_timestamp(terminal["at"]),
-    )
+@dataclass(frozen=True)
+class PartRow:
+    name: str
+    cpu_seconds: float
+    ms_per_order: float | None
+    core_percent: float
+    rss_mib: float
+    restarted: bool
 
 
-def read_orders(path: Path) -> tuple[list[OrderTiming], int]:
-    """Terminal orders in ``path`` (JSON lines), and how many lines were not terminal."""
-    timings: list[OrderTiming] = []
-    unfinished = 0
-    if not path.exists():
-        return timings, unfinished
-    with path.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                timing = order_timing(json.loads(line))
-            except (ValueError, KeyError, TypeError) as exc:
-                raise StatsError(f"{path}:{number}: not an order with a history: {exc}") from None
-            if timing is None:
-                unfinished += 1
-            else:
-                timings.append(timing)
-    return timings, unfinished
+@dataclass(frozen=True)
+class Report:
+    command: str
+    started_at: str
+    plan: str
+    load_average: tuple[str, str]  # /proc/loadavg's 1-minute figure before and after
+    # HTTP, as wrk saw it
+    responses: int
+    accepted: int
+    refused: dict[str, int]  # status -> count
+    socket_errors: int
+    exhausted_threads: int
+    load_seconds: float
+    http_ms: Distribution | None
+    # the orders, from the topic
+    placed: int
+    terminal: int
+    shipped: int
+    cancelled: dict[str, int]  # reason -> count
+    unfinished: int
+    saga_seconds: float | None
+    to_terminal_ms: Distribution | None
+    to_shipped_ms: Distribution | None
+    # CPU and memory, from /proc
+    window_seconds: float
+    parts: list[PartRow]
+    other_cpu_seconds: float  # everything else on the machine, load client excluded
+    client_cpu_seconds: float  # wrk and this harness, left out of every per-order figure
+    idle: dict[str, float] | None  # part -> % of a core while idle, when measured
+
+    @property
+    def accepted_per_second(self) -> float:
+        return self.accepted / self.load_seconds if self.load_seconds else 0.0
+
+    @property
+    def terminal_per_second(self) -> float | None:
+        return self.terminal / self.saga_seconds if self.saga_seconds else None
+
+    @property
+    def shipped_per_second(self) -> float | None:
+        return self.shipped / self.saga_seconds if self.saga_seconds else None
+
+    @property
+    def cpu_ms_per_order(self) -> float | None:
+        total = sum(part.cpu_seconds for part in self.parts)
+        return total * 1000 / self.terminal if self.terminal else None
+
+    @property
+    def rss_mib(self) -> float:
+        return sum(part.rss_mib for part in self.parts)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        for name in ("accepted_per_second", "terminal_per_second", "shipped_per_second"):
+            data[name] = getattr(self, name)
+        data["cpu_ms_per_order"] = self.cpu_ms_per_order
+        data["rss_mib"] = self.rss_mib
+        return data
 
 
-def _number(row: Mapping[str, str], column: str, path: Path) -> float | None:
-    if column not in row:
-        raise StatsError(f"{path}: no column {column!r}")
-    value = (row[column] or "").strip()
-    if value in ("", "N/A"):
-        return None
-    try:
-        return float(value)
-    except ValueError:
-        raise StatsError(f"{path}: column {column!r} is {value!r}, not a number") from None
-
-
-def read_locust_stats(path: Path, *, place_name: str = "/v1/orders") -> HttpStats:
-    """The Aggregated row of Locust's ``<prefix>_stats.csv`` and the count of orders placed."""
-    if not path.exists():
-        raise StatsError(f"{path}: Locust wrote no stats (did it start?)")
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    total = next((row for row in rows if row.get("Name") == "Aggregated"), None)
-    if total is None:
-        raise StatsError(f"{path}: no Aggregated row")
-    place = next(
-        (row for row in rows if row.get("Type") == "POST" and row.get("Name") == place_name), None
-    )
-    placed = 0
-    if place is not None:
-        requests = _number(place, "Request Count", path) or 0
-        placed = int(requests - (_number(place, "Failure Count", path) or 0))
-    return HttpStats(
-        requests=int(_number(total, "Request Count", path) or 0),
-        failures=int(_number(total, "Failure Count", path) or 0),
-        p50_ms=_number(total, "50%", path),
-        p95_ms=_number(total, "95%", path),
-        p99_ms=_number(total, "99%", path),
-        placed=placed,
-    )
-
-
-def _ms(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.0f} ms"
-
-
-def render(summary: Summary) -> list[str]:
-    http = summary.http
+def part_rows(costs: Sequence[PartCost], *, orders: int, window_seconds: float) -> list[PartRow]:
     return [
-        f"run time:                     {summary.duration_s:.0f} s",
-        f"orders placed (202):          {http.placed}",
-        f"orders terminal:              {len(summary.orders)} "
-        f"(SHIPPED {summary.count('SHIPPED')}, CANCELLED {summary.count('CANCELLED')})",
-        f"orders per second (terminal): {summary.orders_per_second:.1f}",
-        f"HTTP requests:                {http.requests}",
-        f"HTTP p50 / p95 / p99:         {_ms(http.p50_ms)} / {_ms(http.p95_ms)} / "
-        f"{_ms(http.p99_ms)}",
-        f"placed -> terminal p50 / p99: {_ms(summary.latency_ms(50))} / "
-        f"{_ms(summary.latency_ms(99))}",
-        f"placed -> SHIPPED p50 / p99:  {_ms(summary.latency_ms(50, 'SHIPPED'))} / "
-        f"{_ms(summary.latency_ms(99, 'SHIPPED'))}",
-        f"errors:                       {summary.errors} (failed requests {http.failures}, "
-        f"orders not terminal in time {summary.unfinished})",
+        PartRow(
+            name=cost.name,
+            cpu_seconds=cost.cpu_seconds,
+            ms_per_order=cost.cpu_seconds * 1000 / orders if orders else None,
+            core_percent=cost.cpu_seconds * 100 / window_seconds if window_seconds else 0.0,
+            rss_mib=cost.rss_bytes / MIB,
+            restarted=cost.restarted,
+        )
+        for cost in costs
     ]
+
+
+def idle_percent(costs: Sequence[PartCost], seconds: float) -> dict[str, float]:
+    """Each part's CPU over an idle window, as a percentage of one core."""
+    return {cost.name: cost.cpu_seconds * 100 / seconds for cost in costs}
+
+
+def _rate(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1f}/s"
+
+
+def _dist(value: Distribution | None) -> str:
+    return "n/a" if value is None else value.describe()
+
+
+def _counts(counts: Mapping[str, int]) -> str:
+    return ", ".join(f"{key} {value}" for key, value in sorted(counts.items())) or "none"
+
+
+def render(report: Report) -> list[str]:
+    lines = [
+        f"run:       {report.plan}; started {report.started_at}; load average "
+        f"{report.load_average[0]} before, {report.load_average[1]} after",
+        f"HTTP:      {report.responses} responses in {report.load_seconds:.1f} s: "
+        f"{report.accepted} accepted (202), other statuses: {_counts(report.refused)}, "
+        f"socket errors {report.socket_errors}",
+        f"           accepted/s {report.accepted_per_second:.1f}",
+        f"           POST /v1/orders {_dist(report.http_ms)}",
+        f"orders:    placed {report.placed}, terminal {report.terminal} (SHIPPED "
+        f"{report.shipped}, CANCELLED {_counts(report.cancelled)}), not ended {report.unfinished}",
+        f"           terminal/s {_rate(report.terminal_per_second)}, SHIPPED/s "
+        f"{_rate(report.shipped_per_second)} (first placed to last ended: "
+        f"{report.saga_seconds or 0:.1f} s)",
+        f"           placed -> terminal {_dist(report.to_terminal_ms)}",
+        f"           placed -> SHIPPED  {_dist(report.to_shipped_ms)}",
+    ]
+    if report.exhausted_threads:
+        lines.append(
+            f"warning:   {report.exhausted_threads} connections ran out of stock and stopped "
+            "ordering: raise the stock (INVENTORY_SEED_STOCK_SCALE) for a full run"
+        )
+    lines += ["", *render_parts(report), ""]
+    lines.append(
+        f"outside the shop during the {report.window_seconds:.1f} s window: load client "
+        f"{report.client_cpu_seconds:.1f} CPU-s (not counted), other processes "
+        f"{report.other_cpu_seconds:.1f} CPU-s"
+    )
+    return lines
+
+
+def render_parts(report: Report) -> list[str]:
+    idle = report.idle
+    header = f"{'part':<15}{'CPU s':>8}{'ms/order':>10}{'% core':>8}{'RSS MiB':>9}"
+    header += f"{'idle % core':>13}" if idle is not None else ""
+    lines = [header, "-" * len(header)]
+    for part in report.parts:
+        per_order = "n/a" if part.ms_per_order is None else f"{part.ms_per_order:.2f}"
+        line = (
+            f"{part.name:<15}{part.cpu_seconds:>8.2f}{per_order:>10}"
+            f"{part.core_percent:>8.1f}{part.rss_mib:>9.0f}"
+        )
+        if idle is not None:
+            line += f"{idle.get(part.name, 0.0):>13.2f}"
+        lines.append(line + ("  (restarted during the run)" if part.restarted else ""))
+    total_cpu = sum(part.cpu_seconds for part in report.parts)
+    per_order = report.cpu_ms_per_order
+    total = (
+        f"{'total':<15}{total_cpu:>8.2f}{'n/a' if per_order is None else f'{per_order:.2f}':>10}"
+        f"{total_cpu * 100 / report.window_seconds if report.window_seconds else 0:>8.1f}"
+        f"{report.rss_mib:>9.0f}"
+    )
+    if idle is not None:
+        total += f"{sum(idle.values()):>13.2f}"
+    return [*lines, "-" * len(header), total]

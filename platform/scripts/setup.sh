@@ -35,6 +35,7 @@ debian_packages_missing() {
   { have prometheus && have promtool; } || echo prometheus
   { have prometheus-alertmanager && have amtool; } || echo prometheus-alertmanager
   have kubectl || echo kubernetes-client
+  have wrk || echo wrk
   uv_installed || python3 -m pip --version >/dev/null 2>&1 || echo python3-pip
 }
 

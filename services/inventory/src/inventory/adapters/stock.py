@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
 from homefield.runtime import Transaction
 
@@ -33,6 +34,22 @@ def seed(conn: sqlite3.Connection) -> None:
         "INSERT OR IGNORE INTO products (sku, name, price_cents, available) VALUES (?, ?, ?, ?)",
         [(p.sku, p.name, p.price_cents, p.stock) for p in SEED_CATALOGUE],
     )
+
+
+def seed_scaled(scale: int) -> Callable[[sqlite3.Connection], None]:
+    """The seed, or with ``scale`` above 1 a restock: every product's available stock is raised
+    to at least its seeded stock times ``scale`` (local load runs only; see the settings)."""
+    if scale == 1:
+        return seed
+
+    def restock(conn: sqlite3.Connection) -> None:
+        conn.executemany(
+            "INSERT INTO products (sku, name, price_cents, available) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (sku) DO UPDATE SET available = MAX(available, excluded.available)",
+            [(p.sku, p.name, p.price_cents, p.stock * scale) for p in SEED_CATALOGUE],
+        )
+
+    return restock
 
 
 def available(tx: Transaction, skus: list[str]) -> dict[str, int]:
