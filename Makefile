@@ -9,16 +9,16 @@ PYTEST := .venv/bin/pytest
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
-setup: ## install uv, sync .venv, fetch the Kafka jars, install Debian tools (idempotent)
+setup: ## install uv, sync .venv, fetch the Kafka and Zipkin jars, install Debian tools (idempotent)
 	@bash platform/scripts/setup.sh
 
-up: setup ## start Kafka, every service, Prometheus and Alertmanager; print URLs
+up: setup ## start Kafka, every service, Prometheus, Alertmanager and Zipkin; print URLs
 	@$(HF) up
 
 down: setup ## stop everything `make up` started, leaving no process and no listening port
 	@$(HF) down
 
-status: setup ## health of each part (Kafka, services, Prometheus, Alertmanager, alert sink)
+status: setup ## health of each part (Kafka, services, Prometheus, Alertmanager, alert sink, Zipkin)
 	@$(HF) status
 
 logs: setup ## last lines of every part's log; PART=orders for one, FOLLOW=1 to follow

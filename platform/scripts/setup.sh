@@ -83,8 +83,29 @@ fetch_kafka_jars() {
   mv "$cache/libs.partial" "$libs"
 }
 
+fetch_zipkin_jar() {
+  local pom=platform/homefield/local/zipkin/pom.xml version cache jar
+  version=$(sed -n 's:.*<zipkin.version>\(.*\)</zipkin.version>.*:\1:p' "$pom")
+  cache=.cache/zipkin/$version
+  jar=$cache/zipkin-server-$version-exec.jar
+  [ -f "$jar" ] && return 0
+  step "fetching the Zipkin $version server jar from Maven Central into $cache (once)"
+  rm -rf "$cache/partial"
+  mkdir -p "$cache"
+  if ! mvn -q -B -f "$pom" dependency:copy-dependencies \
+    -DoutputDirectory="$PWD/$cache/partial" >"$cache/fetch.log" 2>&1; then
+    cat "$cache/fetch.log" >&2
+    printf 'error: fetching the Zipkin jar failed (Maven output above, also in %s)\n' \
+      "$cache/fetch.log" >&2
+    exit 1
+  fi
+  mv "$cache/partial/zipkin-server-$version-exec.jar" "$jar"
+  rm -rf "$cache/partial"
+}
+
 # Debian packages first: on a fresh machine they bring the pip that installs uv.
 install_debian_tools
 install_uv
 sync_venv
 fetch_kafka_jars
+fetch_zipkin_jar

@@ -5,6 +5,7 @@ from pathlib import Path
 import grpc
 import pytest
 from homefield.testing.service import eventually
+from opentelemetry.trace import SpanKind
 from saga_fixtures import place_request, shop
 from shop.orders.v1 import orders_pb2
 
@@ -30,6 +31,12 @@ async def test_an_order_is_reserved_and_one_trace_spans_both_services(
         same_trace = {s.name for s in spans if s.context.trace_id == trace_id}
         assert "handle shop.orders.v1.OrderPlaced" in same_trace  # inventory's handler
         assert "handle shop.inventory.v1.StockReserved" in same_trace  # back in orders
+        by_id = {s.context.span_id: s for s in spans}
+        handle = next(s for s in spans if s.name == "handle shop.orders.v1.OrderPlaced")
+        assert handle.parent is not None
+        send = by_id[handle.parent.span_id]  # the consumer's span is the producer span's child
+        assert (send.name, send.kind) == ("send shop.orders.v1.OrderPlaced", SpanKind.PRODUCER)
+        assert send.parent is not None and by_id[send.parent.span_id] is place
 
 
 async def test_an_order_beyond_the_stock_is_cancelled_out_of_stock(

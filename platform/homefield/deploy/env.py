@@ -66,6 +66,7 @@ def service_env(
         endpoint = f"{host_of(callee.name)}:{callee.spec.grpc.port}"
         env[f"HOMEFIELD_ENDPOINT_{env_prefix(callee.name)}"] = endpoint
     if otlp:
+        env["OTEL_TRACES_EXPORTER"] = "otlp"
         env["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlp
         env["OTEL_SERVICE_NAME"] = entry.name
     return env

@@ -7,16 +7,15 @@ import shutil
 import subprocess
 import time
 import uuid
-import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from homefield.local import processes
 from homefield.local.admin import broker_ready
 from homefield.local.logtail import tail
+from homefield.local.maven import PomError, pom_property
 
 POM = Path(__file__).parent / "kafka" / "pom.xml"
-_POM_NS = {"m": "http://maven.apache.org/POM/4.0.0"}
 _JVM_FLAGS = (
     "-Xms64m",
     "-XX:+UseSerialGC",
@@ -33,10 +32,10 @@ class KafkaError(Exception):
 
 def kafka_version(pom: Path = POM) -> str:
     """The Kafka version pinned in the local broker's pom.xml (the one place it is written)."""
-    node = ElementTree.parse(pom).find("m:properties/m:kafka.version", _POM_NS)
-    if node is None or not node.text:
-        raise KafkaError(f"{pom}: no <kafka.version> property")
-    return node.text.strip()
+    try:
+        return pom_property(pom, "kafka.version")
+    except PomError as exc:
+        raise KafkaError(str(exc)) from None
 
 
 def kafka_libs(root: Path) -> Path:

@@ -1,4 +1,5 @@
-"""The parts of the local shop (Kafka, every service, the alert sink, Alertmanager, Prometheus)."""
+"""The parts of the local shop: Kafka, every service, the alert sink, Alertmanager, Prometheus,
+Zipkin and the on-call console."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from homefield.catalog import Catalog, ServiceEntry, env_prefix, load_owners
+from homefield.local.zipkin import spans_url, zipkin_command, zipkin_env, zipkin_jar
 
 KAFKA = "kafka"
 ALERT_SINK = "alert-sink"
 ALERTMANAGER = "alertmanager"
 PROMETHEUS = "prometheus"
+ZIPKIN = "zipkin"
+CONSOLE = "console"
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,8 @@ class StackLayout:
     prometheus_port: int = 9090
     alertmanager_port: int = 9093
     sink_port: int = 9097
+    zipkin_port: int = 9411
+    console_port: int = 9000
 
     @classmethod
     def for_repo(cls, root: Path) -> StackLayout:
@@ -47,6 +53,21 @@ class StackLayout:
     def kafka_bootstrap(self) -> str:
         return f"{self.host}:{self.kafka_port}"
 
+    def url(self, port: int) -> str:
+        return f"http://{self.host}:{port}"
+
+    @property
+    def prometheus_url(self) -> str:
+        return self.url(self.prometheus_port)
+
+    @property
+    def alertmanager_url(self) -> str:
+        return self.url(self.alertmanager_port)
+
+    @property
+    def zipkin_url(self) -> str:
+        return self.url(self.zipkin_port)
+
     @property
     def prometheus_config(self) -> Path:
         return self.root / "deploy" / "prometheus" / "prometheus.yml"
@@ -67,6 +88,7 @@ class Part:
     urls: tuple[str, ...]
     ready_url: str | None
     env: dict[str, str] = field(default_factory=dict)
+    requires: tuple[Path, ...] = ()  # files `make setup` provides, checked before starting
 
     @property
     def is_kafka(self) -> bool:
@@ -82,6 +104,8 @@ def service_part(layout: StackLayout, entry: ServiceEntry) -> Part:
         f"{prefix}_KAFKA_BOOTSTRAP": layout.kafka_bootstrap,
         f"{prefix}_DATABASE_PATH": str(layout.run_dir / "data" / f"{entry.name}.sqlite3"),
         "HOMEFIELD_ENV": "local",
+        "OTEL_TRACES_EXPORTER": "zipkin",
+        "OTEL_EXPORTER_ZIPKIN_ENDPOINT": spans_url(layout.zipkin_url),
     }
     command = (str(layout.python), "-m", entry.name.replace("-", "_"))
     return Part(entry.name, entry.team, command, ports, urls, f"{http}/readyz", env)
@@ -116,6 +140,7 @@ def platform_parts(layout: StackLayout, team: str) -> list[Part]:
         parts.append(_alertmanager(layout, team))
     if layout.prometheus_config.is_file():
         parts.append(_prometheus(layout, team))
+    parts.append(_zipkin(layout, team))
     return parts
 
 
@@ -143,8 +168,24 @@ def _prometheus(layout: StackLayout, team: str) -> Part:
     return Part(PROMETHEUS, team, command, (layout.prometheus_port,), (url,), f"{url}/-/ready")
 
 
+def _zipkin(layout: StackLayout, team: str) -> Part:
+    url, jar = layout.zipkin_url, zipkin_jar(layout.root)
+    command = zipkin_command(jar, host=layout.host, port=layout.zipkin_port)
+    env = zipkin_env(layout.zipkin_port)
+    ports = (layout.zipkin_port,)
+    return Part(ZIPKIN, team, command, ports, (f"{url}/zipkin/",), f"{url}/health", env, (jar,))
+
+
+def _console(layout: StackLayout, team: str) -> Part:
+    url = layout.url(layout.console_port)
+    homefield = str(layout.python.parent / "homefield")
+    command = (homefield, "console", "--host", layout.host, "--port", str(layout.console_port))
+    return Part(CONSOLE, team, command, (layout.console_port,), (f"{url}/",), f"{url}/healthz")
+
+
 def plan_parts(layout: StackLayout, catalog: Catalog) -> list[Part]:
-    """Every part in start order: Kafka, the services, the alert sink, Alertmanager, Prometheus."""
+    """Every part in start order: Kafka, the services, then the alert sink, Alertmanager,
+    Prometheus, Zipkin and the console."""
     platform_team = load_owners(catalog.root / "OWNERS", catalog.teams).team
     platform = platform_parts(layout, platform_team)
     services = [service_part(layout, entry) for entry in catalog.services.values()]

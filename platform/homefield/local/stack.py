@@ -92,6 +92,9 @@ class LocalStack:
         if running is not None:
             self.echo(f"{part.name}: already running (pid {running})")
             return running
+        missing = [str(path) for path in part.requires if not path.exists()]
+        if missing:
+            raise StackError(f"{part.name}: {', '.join(missing)} not found; run `make setup`")
         busy = [port for port in part.ports if port_in_use(self.layout.host, port)]
         if busy:
             ports = ", ".join(str(port) for port in busy)

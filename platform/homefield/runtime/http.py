@@ -16,7 +16,7 @@ from opentelemetry.trace import SpanKind, Tracer
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from homefield.runtime.metrics import Metrics
-from homefield.runtime.tracing import context_from_metadata
+from homefield.runtime.tracing import context_from_metadata, current_traceparent
 
 Probe = Callable[[], Awaitable[dict[str, bool]]]
 
@@ -46,6 +46,8 @@ def build_ops_app(
             try:
                 response = await call_next(request)
                 status = response.status_code
+                # W3C Trace Context's response header: a caller can quote the trace it started.
+                response.headers["traceresponse"] = current_traceparent()
                 return response
             finally:
                 route = _route_template(request)

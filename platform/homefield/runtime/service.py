@@ -131,6 +131,7 @@ class ServiceApp:
             db=self.db,
             producer=self.producer,
             metrics=self.metrics,
+            tracer=self.tracer,
             source=f"//homefield/{self.name}",
             batch_size=self.settings.relay_batch_size,
         )

@@ -53,7 +53,7 @@ class ServiceSettings(BaseSettings):
         return value
 
 
-SettingsT = TypeVar("SettingsT", bound=ServiceSettings)
+SettingsT = TypeVar("SettingsT", bound=BaseSettings)
 
 
 class SettingsError(Exception):

@@ -53,6 +53,7 @@ def test_config_map_names_the_runtime_settings(catalog: Catalog) -> None:
     assert env["HOMEFIELD_ENDPOINT_INVENTORY"] == "inventory:50053"
     assert env["HOMEFIELD_ENDPOINT_EXPERIMENTS"] == "experiments:50057"
     assert env["OTEL_EXPORTER_OTLP_ENDPOINT"] == "o"
+    assert env["OTEL_TRACES_EXPORTER"] == "otlp"
 
 
 def test_network_policy_admits_only_declared_callers_and_prometheus(catalog: Catalog) -> None:

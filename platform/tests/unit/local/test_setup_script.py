@@ -23,12 +23,16 @@ chmod +x "$HOME/.local/bin/uv"
 @pytest.fixture
 def checkout(tmp_path: Path) -> Path:
     root = tmp_path / "repo"
-    for path in ("platform/scripts/setup.sh", "platform/homefield/local/kafka/pom.xml"):
+    poms = ("platform/homefield/local/kafka/pom.xml", "platform/homefield/local/zipkin/pom.xml")
+    for path in ("platform/scripts/setup.sh", *poms):
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(REPO / path, root / path)
-    jar = root / ".cache/kafka/4.1.1/libs/kafka_2.13-4.1.1.jar"
-    jar.parent.mkdir(parents=True)
-    jar.touch()
+    for jar in (
+        root / ".cache/kafka/4.1.1/libs/kafka_2.13-4.1.1.jar",
+        root / ".cache/zipkin/3.6.1/zipkin-server-3.6.1-exec.jar",
+    ):
+        jar.parent.mkdir(parents=True)
+        jar.touch()
     return root
 
 
@@ -66,7 +70,7 @@ def test_a_fresh_machine_gets_pip_and_every_binary_the_stack_runs_before_uv(
     fakes = {"apt-get": FAKE_APT_GET, "sudo": FAKE_SUDO, "python3": FAKE_PYTHON3}
     fakes |= {"java": FAKE_TOOL, "mvn": FAKE_TOOL, "promtool": FAKE_TOOL}
     stdout, calls = _setup(checkout, _bin(tmp_path, fakes), tmp_path)
-    packages = "prometheus prometheus-alertmanager kubernetes-client python3-pip"
+    packages = "prometheus prometheus-alertmanager kubernetes-client wrk python3-pip"
     assert f"==> installing Debian packages: {packages}" in stdout
     assert calls == [
         "apt-get update -qq",
@@ -87,6 +91,7 @@ def test_a_machine_with_everything_installs_nothing_and_prints_nothing(
         "prometheus-alertmanager",
         "amtool",
         "kubectl",
+        "wrk",
     )
     fakes = {"apt-get": FAKE_APT_GET, "uv": FAKE_UV, **dict.fromkeys(tools, FAKE_TOOL)}
     stdout, calls = _setup(checkout, _bin(tmp_path, fakes), tmp_path)

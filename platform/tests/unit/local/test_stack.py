@@ -33,6 +33,8 @@ def shop(tmp_path: Path) -> Iterator[tuple[LocalStack, FakeEcho]]:
         prometheus_port=free_port(),
         alertmanager_port=free_port(),
         sink_port=free_port(),
+        zipkin_port=free_port(),
+        console_port=free_port(),
     )
     echo = FakeEcho()
     stack = LocalStack(layout, Catalog.load(tmp_path), echo)
@@ -45,7 +47,7 @@ def test_nothing_runs_before_up_and_teams_come_from_owners(
 ) -> None:
     stack, _ = shop
     states = {state.part.name: state for state in stack.states()}
-    assert list(states) == ["kafka", "fakeecho", "alert-sink"]
+    assert list(states) == ["kafka", "fakeecho", "alert-sink", "zipkin"]
     assert {name: state.state for name, state in states.items()} == dict.fromkeys(states, "down")
     assert states["kafka"].part.team == "platform"
     assert states["fakeecho"].part.team == "checkout"
@@ -60,11 +62,38 @@ def test_prometheus_and_alertmanager_join_once_their_configs_exist(tmp_path: Pat
     parts = {
         part.name: part for part in LocalStack(layout, Catalog.load(tmp_path), FakeEcho()).parts
     }
-    assert list(parts)[-2:] == ["alertmanager", "prometheus"]
+    assert list(parts)[-3:-1] == ["alertmanager", "prometheus"]
     assert f"--config.file={layout.prometheus_config}" in parts["prometheus"].command
     assert "--web.listen-address=127.0.0.1:9090" in parts["prometheus"].command
     assert "--cluster.listen-address=" in parts["alertmanager"].command
     assert parts["alertmanager"].ready_url == "http://127.0.0.1:9093/-/ready"
+
+
+def test_zipkin_runs_on_a_small_heap_with_bounded_spans_and_services_send_it_spans(
+    shop: tuple[LocalStack, FakeEcho],
+) -> None:
+    stack, _ = shop
+    zipkin, service = stack.part("zipkin"), stack.part("fakeecho")
+    port = stack.layout.zipkin_port
+    assert "-Xmx128m" in zipkin.command
+    assert zipkin.command[-4:-3] == (
+        str(stack.layout.root / ".cache/zipkin/3.6.1/zipkin-server-3.6.1-exec.jar"),
+    )
+    assert "--armeria.ports[0].ip=127.0.0.1" in zipkin.command
+    assert zipkin.env["MEM_MAX_SPANS"] == "20000"
+    assert zipkin.ready_url == f"http://127.0.0.1:{port}/health"
+    assert service.env["OTEL_TRACES_EXPORTER"] == "zipkin"
+    assert service.env["OTEL_EXPORTER_ZIPKIN_ENDPOINT"] == f"http://127.0.0.1:{port}/api/v2/spans"
+
+
+def test_a_part_whose_jar_is_not_fetched_says_to_run_setup(
+    shop: tuple[LocalStack, FakeEcho],
+) -> None:
+    stack, _ = shop
+    with pytest.raises(
+        StackError, match=r"zipkin: .*zipkin-server-3.6.1-exec.jar not found; run `make setup`"
+    ):
+        stack.start(stack.part("zipkin"))
 
 
 def test_a_service_starts_with_its_settings_and_becomes_healthy(
