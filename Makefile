@@ -4,7 +4,7 @@ SHELL := /bin/bash
 HF := .venv/bin/homefield
 PYTEST := .venv/bin/pytest
 
-.PHONY: help setup up down status logs test test-unit test-integration test-system lint protos render check loadtest bench bench-check
+.PHONY: help setup up down status logs test test-unit test-integration test-system lint protos render check loadtest loadtest-compare bench bench-check
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -56,6 +56,10 @@ bench-check: setup ## time `homefield check` on a scratch change of 2,000 files 
 
 loadtest: setup ## wrk against the running shop (`make up` first): orders/s, latency, CPU per order; LOADTEST_ARGS="--rate 100"
 	@.venv/bin/python loadtests/run_loadtest.py $(LOADTEST_ARGS)
+
+loadtest-compare: setup ## the figures of record: BEFORE=<rev> against HEAD, each shop started, loaded and stopped in turn
+	@$(if $(BEFORE),,$(error set BEFORE to the revision to compare with, e.g. make loadtest-compare BEFORE=main~5))
+	@.venv/bin/python loadtests/compare.py --before $(BEFORE) $(COMPARE_ARGS)
 
 bench: setup ## bench-check, then the event relay and gRPC against raw aiokafka and grpc.aio as ratios; BENCH_ARGS
 	@.venv/bin/python loadtests/bench_check.py
