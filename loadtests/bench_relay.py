@@ -1,10 +1,17 @@
-"""Platform consumer relay against a raw aiokafka relay, over the same pre-produced messages.
+"""Platform consumer relay against a raw relay that writes the same rows, over the same messages.
 
-Platform: a ServiceApp shaped like shipping (its catalog entry: consumes orders.v1, publishes
-shipping.v1) whose one handler publishes a ShipmentDispatched per OrderConfirmed, so every
-message goes consume -> handle in a SQLite transaction (processed ce_id, outbox row) -> commit
-offsets -> outbox relay -> produce. Raw: an aiokafka consumer and producer with the same client
-settings that forward each record and commit, with no database, envelope, tracing or metrics.
+Both turn each OrderConfirmed into a shipment row and a ShipmentDispatched, exactly once:
+
+- platform: a ServiceApp shaped like shipping (its catalog entry: consumes orders.v1, publishes
+  shipping.v1) with one handler, so every message goes consume -> handle in the batch's SQLite
+  transaction (processed ce_id, shipment row, outbox row) -> offsets -> outbox relay -> produce,
+  with the runtime's envelope, spans and metrics;
+- raw: what a careful engineer writes by hand with the same libraries: an aiokafka consumer and
+  producer with the platform's client settings, and SQLite with the runtime's pragmas and schema;
+  per polled batch one transaction that checks and records each ce_id and writes the shipment and
+  outbox rows, then produce, wait for the acks, delete the outbox rows, commit the offsets. No
+  spans or metrics.
+
 Each round uses fresh topics holding N pre-produced messages; the rate is N over the time from
 the first record handed to the relay to the last output message acknowledged by the broker.
 """
@@ -18,7 +25,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaProducer
+from bench_raw_relay import (
+    INSERT_SHIPMENT,
+    SCHEMA,
+    Clock,
+    RawRelay,
+    open_raw_database,
+    shipment_for,
+)
 from bench_rounds import Profiles, Sample, Stamp
 from homefield.catalog import Catalog
 from homefield.local.admin import TopicPlan, create_topics, delete_topics
@@ -28,7 +43,6 @@ from homefield.runtime.envelope import encode_headers
 from homefield.runtime.kafka import new_consumer, new_producer
 from shop.orders.v1.events_pb2 import OrderConfirmed
 from shop.orders.v1.orders_pb2 import OrderItem
-from shop.shipping.v1.events_pb2 import ShipmentDispatched
 
 SERVICE = "shipping"
 _POLL_SECONDS = 0.005
@@ -41,17 +55,6 @@ class RelayTopics:
     sink: str
     dlq: str
     partitions: dict[str, int]
-
-
-@dataclass
-class Clock:
-    first: Stamp | None = None
-    done: int = 0
-    stopping: bool = False
-
-    def mark_first(self) -> None:
-        if self.first is None:
-            self.first = Stamp.now()
 
 
 def relay_topics(catalog: Catalog, prefix: str) -> RelayTopics:
@@ -77,14 +80,13 @@ def confirmed_event(index: int) -> OrderConfirmed:
 
 
 def shipment_handler(clock: Clock) -> Callable[[OrderConfirmed, Transaction], None]:
-    """The platform side's one handler: a ShipmentDispatched for every OrderConfirmed."""
+    """The platform side's one handler: a shipment row and a ShipmentDispatched per event."""
 
     def dispatch_shipment(event: OrderConfirmed, tx: Transaction) -> None:
         clock.mark_first()
-        shipment = ShipmentDispatched(
-            order_id=event.order_id,
-            shipment_id=f"shp-{event.order_id}",
-            tracking_number=f"TRK{event.order_id[-7:]}",
+        shipment = shipment_for(event)
+        tx.execute(
+            INSERT_SHIPMENT, (event.order_id, shipment.shipment_id, shipment.tracking_number)
         )
         tx.publish(shipment, key=event.order_id)
 
@@ -184,48 +186,28 @@ class RelayBench:
             grpc_port=0,
             http_port=0,
         )
-        return ServiceApp(SERVICE, settings, catalog=self.catalog)
+        return ServiceApp(SERVICE, settings, catalog=self.catalog, schema=SCHEMA)
 
     async def raw(self) -> Sample:
         topics = await self._prepare()
         group = topics.sink + "-raw"
         consumer = new_consumer(self.bootstrap, topics=[topics.source], group_id=group)
         producer = new_producer(self.bootstrap)
+        conn = open_raw_database(self.workdir / f"{group}.sqlite3")
         await producer.start()
         await consumer.start()
         clock = Clock()
-        task = asyncio.create_task(raw_relay(consumer, producer, topics.sink, clock))
+        relay = RawRelay(consumer, producer, conn, topics.sink, clock)
+        task = asyncio.create_task(relay.run())
         try:
-            with self.profiles.section("relay raw aiokafka"):
+            with self.profiles.section("relay raw"):
                 end = await wait_for(lambda: clock.done >= self.messages)
         finally:
             clock.stopping = True
             await task
             await consumer.stop()
             await producer.stop()
+            conn.close()
             await self._cleanup(topics)
         assert clock.first is not None
         return Sample.between(self.messages, clock.first, end)
-
-
-async def raw_relay(
-    consumer: AIOKafkaConsumer, producer: AIOKafkaProducer, sink: str, clock: Clock
-) -> None:
-    """Consume a batch, produce every record to ``sink``, wait for the acks, commit."""
-    while not clock.stopping:
-        batch = await consumer.getmany(timeout_ms=200, max_records=500)
-        if not batch:
-            continue
-        clock.mark_first()
-        futures = []
-        offsets: dict[TopicPartition, int] = {}
-        for tp, records in batch.items():
-            for record in records:
-                headers = list(record.headers)
-                futures.append(
-                    await producer.send(sink, record.value, key=record.key, headers=headers)
-                )
-            offsets[tp] = records[-1].offset + 1
-        await asyncio.gather(*futures)
-        await consumer.commit(offsets)
-        clock.done += len(futures)

@@ -1,5 +1,7 @@
-"""Both relays of `make bench` really carry every pre-produced message, on a real broker."""
+"""Both relays of `make bench` really carry every pre-produced message, on a real broker, and
+leave the same rows: a shipment and a processed id per message, an empty outbox."""
 
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -50,3 +52,12 @@ async def test_platform_and_raw_relays_deliver_every_message_to_the_sink(
     raw = await bench.raw()
     assert delivered == {"platform": 300, "raw": 300}
     assert platform.rate > 0 and raw.rate > 0
+    for database in tmp_path.glob("*.sqlite3"):
+        conn = sqlite3.connect(database)
+        counts = [
+            conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+            for table in ("shipments", "processed_events", "outbox")
+        ]
+        conn.close()
+        assert counts == [300, 300, 0], database.name
+    assert len(list(tmp_path.glob("*.sqlite3"))) == 2

@@ -42,7 +42,7 @@ def test_the_summary_puts_before_and_after_side_by_side(render: ModuleType) -> N
         "a" * 40,
         30.0,
         25.5,
-        {"c32": figures({"kafka": 8.0, "orders": 4.0}, orders=400, idle={"kafka": 5.0})},
+        {"paced100": figures({"kafka": 8.0, "orders": 4.0}, orders=400, idle={"kafka": 5.0})},
     )
     after = render.Side(
         "after",
@@ -50,7 +50,7 @@ def test_the_summary_puts_before_and_after_side_by_side(render: ModuleType) -> N
         "b" * 40,
         12.0,
         9.25,
-        {"c32": figures({"kafka": 8.0, "zipkin": 2.0}, orders=4000, idle={"kafka": 2.0})},
+        {"paced100": figures({"kafka": 8.0, "zipkin": 2.0}, orders=4000, idle={"kafka": 2.0})},
     )
     text = render.render_summary([before, after], bench="ratio 0.9", command="compare.py")
     assert "| before | main~3 | aaaaaaaaaaaa | 30.0 | 25.5 |" in text

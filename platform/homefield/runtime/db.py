@@ -35,6 +35,19 @@ CREATE TABLE IF NOT EXISTS processed_events (
 );
 """
 
+# Every service's connection: WAL, a sync at checkpoints only, foreign keys, waits for a lock.
+PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=NORMAL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA busy_timeout=5000",
+)
+
+INSERT_OUTBOX = (
+    "INSERT INTO outbox (topic, key, ce_id, ce_type, ce_time, traceparent, payload)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+
 
 @dataclass(frozen=True)
 class OutboxRow:
@@ -69,8 +82,7 @@ class Transaction:
         """Queue ``event`` on this service's topic; it is sent only if the transaction commits."""
         ce_id = str(uuid.uuid4())
         self.conn.execute(
-            "INSERT INTO outbox (topic, key, ce_id, ce_type, ce_time, traceparent, payload)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            INSERT_OUTBOX,
             (
                 self._topic,
                 key,
@@ -116,10 +128,8 @@ class Database:
         if self.path != Path(":memory:"):
             self.path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        conn.execute("PRAGMA foreign_keys=ON")
-        conn.execute("PRAGMA busy_timeout=5000")
+        for pragma in PRAGMAS:
+            conn.execute(pragma)
         conn.executescript(PLATFORM_SCHEMA + self._schema)
         if self._seed is not None:
             self._seed(conn)
