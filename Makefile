@@ -4,7 +4,7 @@ SHELL := /bin/bash
 HF := .venv/bin/homefield
 PYTEST := .venv/bin/pytest
 
-.PHONY: help setup up down status logs test test-unit test-integration test-system lint protos render check loadtest loadtest-compare bench bench-check
+.PHONY: help setup up down status logs test test-unit test-integration test-system lint protos render images check loadtest loadtest-compare bench bench-check
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -34,6 +34,9 @@ lint: setup ## ruff and mypy strict on platform/ and services/
 	@.venv/bin/ruff check platform services tests loadtests
 	@.venv/bin/ruff format --check platform services tests loadtests
 	@.venv/bin/mypy platform/homefield $(wildcard services/*/src)
+
+images: setup ## one image per service from the Dockerfile (host-built wheels, no network in the build); prints the tags; SERVICES="orders" BASE_IMAGE=img
+	@$(HF) images $(foreach s,$(SERVICES),--service $(s)) $(if $(BASE_IMAGE),--base-image $(BASE_IMAGE))
 
 BASE ?= origin/main
 check: setup ## `homefield check` of your commits against BASE (default origin/main), as an away team sees it

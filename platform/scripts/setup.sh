@@ -36,6 +36,7 @@ debian_packages_missing() {
   { have prometheus-alertmanager && have amtool; } || echo prometheus-alertmanager
   have kubectl || echo kubernetes-client
   have wrk || echo wrk
+  have debootstrap || echo debootstrap     # the image test's base (it needs no registry)
   uv_installed || python3 -m pip --version >/dev/null 2>&1 || echo python3-pip
 }
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import tomllib
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -12,6 +14,8 @@ from homefield.catalog.slo import SloFile, load_slos
 from homefield.catalog.teams import Teams, load_teams
 from homefield.catalog.yamlfile import CatalogError
 
+# An image tag: no "latest", nothing a registry refuses.
+_VERSION = re.compile(r"^\d+\.\d+\.\d+[A-Za-z0-9_.\-]{0,100}$")
 # Where RUNBOOK.md files are browsed from; alerts and /info link here.
 RUNBOOK_BASE_URL = "https://github.com/homefield-dev/homefield/blob/main"
 
@@ -45,6 +49,18 @@ class ServiceEntry:
     @property
     def runbook(self) -> Path:
         return self.directory / "RUNBOOK.md"
+
+    @property
+    def version(self) -> str:
+        """The service's package version (its pyproject.toml): the tag its image is built with."""
+        path = self.directory / "pyproject.toml"
+        try:
+            version = tomllib.loads(path.read_text())["project"]["version"]
+        except (OSError, tomllib.TOMLDecodeError, KeyError) as exc:
+            raise CatalogError(path, None, f"no [project] version: {exc}") from None
+        if not isinstance(version, str) or not _VERSION.match(version):
+            raise CatalogError(path, None, f"version {version!r} is not a usable image tag")
+        return version
 
     def runbook_url(self, anchor: str = "") -> str:
         """The browsable runbook link, optionally to one section."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from homefield.catalog import Catalog, ServiceEntry
-from homefield.deploy.env import service_env
+from homefield.deploy.env import image_name, service_env
 from homefield.render.text import yaml_text
 
 KAFKA_IMAGE = "apache/kafka:4.0.0"
@@ -71,8 +71,7 @@ def _service(catalog: Catalog, entry: ServiceEntry) -> dict[str, Any]:
         ports.append(f"{entry.spec.grpc.port}:{entry.spec.grpc.port}")
     ready = f"import urllib.request; urllib.request.urlopen('http://127.0.0.1:{port}/readyz')"
     return {
-        "build": {"context": "../..", "dockerfile": "Dockerfile", "args": {"SERVICE": entry.name}},
-        "image": f"homefield/{entry.name}:local",
+        "image": f"{image_name(entry.name)}:{entry.version}",  # built by `make images`
         "environment": {
             **service_env(catalog, entry, kafka=COMPOSE_KAFKA, host_of=compose_host),
             "HOMEFIELD_ENV": "local",  # compose is a developer's machine: the local API key is fine

@@ -14,8 +14,9 @@ IMAGE_REGISTRY = "ghcr.io/homefield-dev"
 RUN_AS_USER = 10001
 
 
-def image(name: str) -> str:
-    return f"{IMAGE_REGISTRY}/{name}:latest"
+def image_name(name: str) -> str:
+    """The repository of a service's image; the tag comes from its package version (images:)."""
+    return f"{IMAGE_REGISTRY}/{name}"
 
 
 def selector_labels(name: str) -> dict[str, str]:

@@ -11,6 +11,7 @@ from homefield.deploy.env import (
     K8S_OTLP_ENDPOINT,
     NAMESPACE,
     callers,
+    image_name,
     service_env,
 )
 from homefield.render.text import yaml_text
@@ -83,6 +84,7 @@ def overlay_manifests(entry: ServiceEntry, overlay: str) -> dict[str, str]:
     kustomization = {
         **KUSTOMIZE,
         "resources": ["../../base"],
+        "images": [{"name": image_name(entry.name), "newTag": entry.version}],
         "patches": [{"path": name} for name in sorted(files)],
     }
     return {"kustomization.yaml": yaml_text(kustomization), **files}

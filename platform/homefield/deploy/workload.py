@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from homefield.catalog import ServiceEntry, env_prefix
-from homefield.deploy.env import RUN_AS_USER, image, labels, selector_labels
+from homefield.deploy.env import RUN_AS_USER, image_name, labels, selector_labels
 
 Manifest = dict[str, Any]
 BASE_RESOURCES = {
@@ -73,7 +73,7 @@ def _secret_env(entry: ServiceEntry) -> list[dict[str, Any]]:
 def _container(entry: ServiceEntry) -> dict[str, Any]:
     return {
         "name": entry.name,
-        "image": image(entry.name),
+        "image": image_name(entry.name),  # tagged by the overlays' kustomize images:
         "imagePullPolicy": "IfNotPresent",
         "ports": _ports(entry),
         "envFrom": [{"configMapRef": {"name": config_name(entry)}}],

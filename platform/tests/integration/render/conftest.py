@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[4]
-CATALOG_FILES = ("service.yaml", "slo.yaml", "OWNERS", "RUNBOOK.md")
+CATALOG_FILES = ("service.yaml", "slo.yaml", "OWNERS", "RUNBOOK.md", "pyproject.toml")
 
 
 def homefield(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -3,16 +3,17 @@ from pathlib import Path
 from homefield.catalog import Catalog
 from homefield.deploy.compose import KAFKA_IMAGE, compose_file, grafana_provisioning
 from homefield.deploy.dockerfile import dockerfile
+from homefield.deploy.images import DEFAULT_BASE_IMAGE
 
 REPO = Path(__file__).resolve().parents[4]
 
 
-def test_compose_builds_every_service_from_the_one_dockerfile() -> None:
+def test_compose_runs_the_images_make_images_builds() -> None:
     catalog = Catalog.load(REPO)
     services = compose_file(catalog)["services"]
     for name, entry in catalog.services.items():
-        build = services[name]["build"]
-        assert build == {"context": "../..", "dockerfile": "Dockerfile", "args": {"SERVICE": name}}
+        assert services[name]["image"] == f"ghcr.io/homefield-dev/{name}:{entry.version}"
+        assert "build" not in services[name]
         assert f"{entry.spec.http.port}:{entry.spec.http.port}" in services[name]["ports"]
         assert services[name]["read_only"] is True
     assert services["orders"]["environment"]["ORDERS_KAFKA_BOOTSTRAP"] == "kafka:9092"
@@ -36,10 +37,12 @@ def test_grafana_is_provisioned_with_prometheus_and_the_dashboards() -> None:
     assert "path: /var/lib/grafana/dashboards" in files["dashboards/homefield.yaml"]
 
 
-def test_dockerfile_takes_the_service_as_a_build_arg_and_runs_as_non_root() -> None:
+def test_dockerfile_installs_host_built_wheels_on_a_chosen_base_as_non_root() -> None:
     text = dockerfile()
-    assert text.count("FROM ") >= 3
+    assert f"ARG BASE_IMAGE={DEFAULT_BASE_IMAGE}\n" in text
+    assert text.count("FROM ${BASE_IMAGE}") == 2
     assert "ARG SERVICE" in text
-    assert 'uv sync --frozen --no-dev --no-editable --package "homefield-$SERVICE"' in text
+    assert '--no-index --no-cache-dir --find-links /wheels \\\n      "homefield-$SERVICE"' in text
+    assert "uv " not in text and "pip download" not in text
     assert "USER 10001:10001" in text
     assert 'python -m \\"$SERVICE\\"' in text
