@@ -70,7 +70,7 @@ def test_a_fresh_machine_gets_pip_and_every_binary_the_stack_runs_before_uv(
     fakes = {"apt-get": FAKE_APT_GET, "sudo": FAKE_SUDO, "python3": FAKE_PYTHON3}
     fakes |= {"java": FAKE_TOOL, "mvn": FAKE_TOOL, "promtool": FAKE_TOOL}
     stdout, calls = _setup(checkout, _bin(tmp_path, fakes), tmp_path)
-    packages = "prometheus prometheus-alertmanager kubernetes-client wrk python3-pip"
+    packages = "prometheus prometheus-alertmanager kubernetes-client wrk debootstrap python3-pip"
     assert f"==> installing Debian packages: {packages}" in stdout
     assert calls == [
         "apt-get update -qq",
@@ -92,6 +92,7 @@ def test_a_machine_with_everything_installs_nothing_and_prints_nothing(
         "amtool",
         "kubectl",
         "wrk",
+        "debootstrap",
     )
     fakes = {"apt-get": FAKE_APT_GET, "uv": FAKE_UV, **dict.fromkeys(tools, FAKE_TOOL)}
     stdout, calls = _setup(checkout, _bin(tmp_path, fakes), tmp_path)
