@@ -33,6 +33,7 @@ from homefield.local.parts import StackLayout
 from loadtest_stats import Distribution, Report, idle_percent, part_rows, render
 from order_watch import OrderWatch, WatchError
 from proc_usage import costs, machine_busy_seconds, sample, shop_parts
+from profiles import Profiler, py_spy, python_parts, summarize
 from wrk_load import (
     RECORDS_ENV,
     LoadError,
@@ -143,8 +144,13 @@ async def _measure(
     client_before, busy_before = client_cpu_seconds(), machine_busy_seconds()
     window_start, before = time.monotonic(), sample(parts)
     command = wrk_command(plan, url=args.url, api_key=args.api_key, run_id=run_id)
+    profiler = _profiler(args, parts, plan.duration_s)
+    if profiler is not None:
+        await profiler.start()
     with tempfile.TemporaryDirectory(prefix="homefield-loadtest-") as tmp:
         output = await run_wrk(command, Path(tmp) / "records.txt")
+    if profiler is not None:
+        await profiler.wait()
     accepted = {r.order_id for r in output.accepted if r.order_id}
     echo(f"wrk done: {len(accepted)} orders accepted; waiting until every order has ended")
     missing = await watch.wait_until_ended(
@@ -190,6 +196,15 @@ async def _measure(
     )
 
 
+def _profiler(args: argparse.Namespace, parts: dict[str, int], seconds: int) -> Profiler | None:
+    if args.profile is None:
+        return None
+    binary = py_spy()
+    if binary is None:
+        raise LoadError("py-spy is not installed: run make setup")
+    return Profiler(binary, python_parts(parts), args.profile, seconds)
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=(__doc__ or "").split("\n\n")[0],
@@ -208,6 +223,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--topic-prefix", default="", help="as the services' TOPIC_PREFIX")
     parser.add_argument("--run-dir", type=Path, help="the shop's .run (default: this checkout's)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument(
+        "--profile", type=Path, help="py-spy each Python part while wrk runs; stacks to this dir"
+    )
     raw = sys.argv[1:] if argv is None else argv
     args = parser.parse_args(raw)
     args.argv = raw
@@ -239,6 +257,8 @@ def main(argv: list[str] | None = None) -> int:
         echo(f"loadtest: {exc}")
         return 1
     sys.stdout.write("\n".join(render(report)) + "\n")
+    if args.profile:
+        sys.stdout.write("\n".join(["", *summarize(args.profile)]) + "\n")
     if args.json:
         args.json.write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
         echo(f"figures written to {args.json}")
