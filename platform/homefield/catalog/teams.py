@@ -30,6 +30,14 @@ class Team(BaseModel):
         return self.oncall[week % len(self.oncall)]
 
 
+class Leadership(BaseModel):
+    """Who hears about every bar-raiser override, and where (issue: "made visible")."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    people: list[str] = Field(min_length=1)
+    channel: str = Field(pattern=r"^#[a-z0-9-]+$")
+
+
 class Teams(BaseModel):
     """The whole of teams.yaml, cross-checked: every id it uses names a known person."""
 
@@ -37,6 +45,8 @@ class Teams(BaseModel):
     people: dict[str, Person]
     teams: dict[str, Team] = Field(min_length=1)
     bar_raisers: list[str] = []
+    bar_raisers_of_last_resort: list[str] = []
+    leadership: Leadership | None = None
 
     def team_of(self, person: str) -> str | None:
         """The first team that lists ``person`` as a member, if any."""
@@ -64,13 +74,23 @@ class Teams(BaseModel):
 
 def _check_references(doc: LocatedYaml, teams: Teams) -> None:
     for team_name, team in teams.teams.items():
-        for key in ("members", "oncall"):
-            for index, pid in enumerate(getattr(team, key)):
+        for field in ("members", "oncall"):
+            for index, pid in enumerate(getattr(team, field)):
                 if pid not in teams.people:
-                    raise doc.error(("teams", team_name, key, index), f"unknown person {pid!r}")
-    for index, pid in enumerate(teams.bar_raisers):
-        if pid not in teams.people:
-            raise doc.error(("bar_raisers", index), f"unknown person {pid!r}")
+                    raise doc.error(("teams", team_name, field, index), f"unknown person {pid!r}")
+    people_lists: dict[tuple[str, ...], list[str]] = {
+        ("bar_raisers",): teams.bar_raisers,
+        ("bar_raisers_of_last_resort",): teams.bar_raisers_of_last_resort,
+        ("leadership", "people"): teams.leadership.people if teams.leadership else [],
+    }
+    for key, pids in people_lists.items():
+        for index, pid in enumerate(pids):
+            if pid not in teams.people:
+                raise doc.error((*key, index), f"unknown person {pid!r}")
+    for index, pid in enumerate(teams.bar_raisers_of_last_resort):
+        if teams.teams_of(pid):
+            message = f"{pid!r} is on team {teams.teams_of(pid)[0]}: last resort means no team"
+            raise doc.error(("bar_raisers_of_last_resort", index), message)
 
 
 def parse_teams(text: str, path: Path | str = "teams.yaml") -> Teams:

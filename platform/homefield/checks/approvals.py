@@ -12,6 +12,7 @@ from homefield.checks.context import Context
 from homefield.checks.model import Approval, CheckInputError, Finding, Requirement, Review
 
 RULE = "approvals.home-team-required"
+CHANGES_REQUESTED = "approvals.changes-requested"
 _VOTES = {"APPROVED", "CHANGES_REQUESTED", "DISMISSED"}
 
 
@@ -46,14 +47,20 @@ def _review(path: Path, number: int, item: Any, teams: Teams) -> Review | None:
         ) from None
 
 
-def given(ctx: Context) -> list[Approval]:
-    """Approvals that count: each reviewer's latest vote is APPROVED on head; never the author."""
+def latest_votes(ctx: Context) -> dict[str, Review]:
+    """Each reviewer's latest APPROVED, CHANGES_REQUESTED or DISMISSED review (GitHub's rule:
+    a COMMENTED review changes nothing)."""
     latest: dict[str, Review] = {}
     for review in ctx.reviews or []:
         if review.state.upper() in _VOTES:
             latest[review.login.lower()] = review
+    return latest
+
+
+def given(ctx: Context) -> list[Approval]:
+    """Approvals that count: each reviewer's latest vote is APPROVED on head; never the author."""
     approvals: list[Approval] = []
-    for review in latest.values():
+    for review in latest_votes(ctx).values():
         if review.state.upper() != "APPROVED" or review.commit_id != ctx.head:
             continue
         if review.person is None or review.person == ctx.author:
@@ -62,15 +69,18 @@ def given(ctx: Context) -> list[Approval]:
     return sorted(approvals, key=lambda a: a.person)
 
 
-def away_requirements(ctx: Context) -> list[Requirement]:
-    requirements: list[Requirement] = []
-    for touch in ctx.services:
-        if touch.contribution == "away":
-            reason = f"away change to {touch.name}: needs an approver of {touch.home_team}"
-            requirements.append(
-                Requirement(RULE, reason, touch.home_team, touch.approvers, touch.name)
+def changes_requested(ctx: Context, approvers: set[str]) -> list[Finding]:
+    """GitHub's rule: an owner's CHANGES_REQUESTED, on any commit, blocks until that owner
+    approves or the review is dismissed; another reviewer's approval does not lift it."""
+    found: list[Finding] = []
+    for review in latest_votes(ctx).values():
+        if review.state.upper() == "CHANGES_REQUESTED" and review.person in approvers:
+            message = (
+                f"{review.person} (an approver of a touched path) requested changes on "
+                f"{review.commit_id[:12]}: blocked until they approve or the review is dismissed"
             )
-    return requirements
+            found.append(Finding(CHANGES_REQUESTED, "block", message))
+    return found
 
 
 def is_satisfied(requirement: Requirement, approvals: list[Approval]) -> bool:

@@ -8,6 +8,7 @@ from collections import Counter
 
 from homefield.checks.context import Context
 from homefield.checks.model import Finding, ServiceTouch, Severity
+from homefield.checks.testsuite import real_test_changes
 
 TESTS = "away.tests-required"
 CHANGELOG = "away.changelog-required"
@@ -18,19 +19,22 @@ def check(ctx: Context) -> list[Finding]:
     findings: list[Finding] = []
     for touch in ctx.services:
         if touch.contribution == "away":
-            findings += _tests(touch)
+            findings += _tests(ctx, touch)
             findings += _changelog(ctx, touch)
         findings += _runbook(ctx, touch)
     return findings
 
 
-def _tests(touch: ServiceTouch) -> list[Finding]:
+def _tests(ctx: Context, touch: ServiceTouch) -> list[Finding]:
     src = f"services/{touch.name}/src/"
     tests = f"services/{touch.name}/tests/"
     changed_src = [p for p in touch.paths if p.startswith(src)]
-    if not changed_src or any(p.startswith(tests) for p in touch.paths):
+    if not changed_src or real_test_changes(ctx, [p for p in touch.paths if p.startswith(tests)]):
         return []
-    message = f"source changed but no test under {tests} was added or changed"
+    message = (
+        f"source changed but no test module under {tests} gained or changed test code "
+        "(mode changes, whitespace, comments, non-Python files and gitlinks do not count)"
+    )
     return [Finding(TESTS, "block", message, touch.name, changed_src[0])]
 
 
@@ -60,8 +64,14 @@ def _changelog(ctx: Context, touch: ServiceTouch) -> list[Finding]:
 
 
 def is_alerting(path: str) -> bool:
+    """slo.yaml, Prometheus rule files (generated or not) and anything named for alerts."""
     name = posixpath.basename(path)
-    return path.endswith("/slo.yaml") or "alert" in name.lower()
+    return (
+        path.endswith("/slo.yaml")
+        or "alert" in name.lower()
+        or (path.startswith("deploy/") and name == "prometheusrule.yaml")
+        or path.startswith("deploy/prometheus/rules/")
+    )
 
 
 def _runbook(ctx: Context, touch: ServiceTouch) -> list[Finding]:

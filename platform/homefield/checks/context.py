@@ -145,13 +145,20 @@ class Context:
     def services(self) -> list[ServiceTouch]:
         by_service: dict[str, list[str]] = {}
         for path in self.paths:
-            name = service_of(path)
+            name = service_of(path) or self._rules_service(path)
             if name:
                 by_service.setdefault(name, []).append(path)
         specs = [f"services/{name}/service.yaml" for name in by_service]
         self.read("base", specs)
         self.read("head", specs)
         return [self._touch(name, paths) for name, paths in sorted(by_service.items())]
+
+    def _rules_service(self, path: str) -> str | None:
+        """The service of deploy/prometheus/rules/<svc>.rules.yml, if <svc> is a service."""
+        prefix = "deploy/prometheus/rules/"
+        name = path.removeprefix(prefix).split(".", 1)[0] if path.startswith(prefix) else ""
+        spec = f"services/{name}/service.yaml"
+        return name if name and (spec in self.base_tree or spec in self.head_tree) else None
 
     def _touch(self, name: str, paths: list[str]) -> ServiceTouch:
         home_dir = f"services/{name}"

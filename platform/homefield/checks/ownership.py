@@ -1,14 +1,65 @@
-"""ownership.*: every changed file has an owner; OWNERS/teams.yaml edits need current owners."""
+"""ownership.*: every changed path has owners, and someone outside them needs their approval.
+
+Prow and Chromium semantics, over the whole tree: the nearest OWNERS file's team owns a path,
+and a change by anyone outside that team needs one of that team's approvers (the approvers of
+its OWNERS files on the walk up). Inside a service only its home team's approvers count; the
+root approvers count for root-owned paths only. Generated files that match their render need
+only their sources' approvals. OWNERS and teams.yaml edits also need their current owners.
+"""
 
 from __future__ import annotations
 
 from homefield.catalog import CatalogError, Teams, parse_owners, parse_teams
+from homefield.checks import approvals, generated
 from homefield.checks.context import Context
 from homefield.checks.model import Finding, Requirement
 from homefield.ownership import is_owners_file, service_of
 
 UNOWNED = "ownership.unowned"
 OWNERS_CHANGE = "ownership.owners-change"
+HOME_APPROVAL = approvals.RULE
+OWNERS_APPROVAL = "approvals.owners-required"
+
+
+def path_requirements(ctx: Context) -> list[Requirement]:
+    """One requirement per owning team (and approver set) of paths the author is outside of."""
+    exempt = generated.matching(ctx)
+    groups: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+    for path in dict.fromkeys(ctx.paths):
+        ownership = ctx.index.resolve(path)
+        team = ownership.team
+        if team is None or team in ctx.author_teams or path in exempt:
+            continue
+        groups.setdefault((team, tuple(ownership.approvers_of(team))), []).append(path)
+    requirements: list[Requirement] = []
+    for (team, approvers), paths in groups.items():
+        services = {service_of(p) for p in paths}
+        service = services.pop() if len(services) == 1 else None
+        if service is not None:
+            reason = f"away change to {service}: needs an approver of {team}"
+            requirements.append(Requirement(HOME_APPROVAL, reason, team, approvers, service))
+            continue
+        more = f" and {len(paths) - 1} more" if len(paths) > 1 else ""
+        reason = f"{paths[0]}{more} changed: owned by {team}, needs one of its approvers"
+        requirements.append(Requirement(OWNERS_APPROVAL, reason, team, approvers, None, paths[0]))
+    return requirements
+
+
+def touched_teams(ctx: Context) -> set[str]:
+    """Every team that owns a path the change touches."""
+    teams = {ctx.index.resolve(p).team for p in ctx.paths}
+    teams |= {t.home_team for t in ctx.services}
+    return {t for t in teams if t}
+
+
+def owner_approvers(ctx: Context) -> set[str]:
+    """Every approver of every team that owns a touched path."""
+    found: set[str] = set()
+    for path in dict.fromkeys(ctx.paths):
+        ownership = ctx.index.resolve(path)
+        if ownership.team:
+            found.update(ownership.approvers_of(ownership.team))
+    return found
 
 
 def check_unowned(ctx: Context) -> list[Finding]:

@@ -49,6 +49,12 @@ def _parse(text: str) -> ast.Module | str:
         return type(exc).__name__
 
 
+def parse_or_none(text: str | None) -> ast.Module | None:
+    """The tree of ``text``, or None when it is absent or not valid Python."""
+    tree = _parse(text) if text is not None else None
+    return tree if isinstance(tree, ast.Module) else None
+
+
 def parse(text: str, path: str) -> ast.Module:
     tree = _parse(text)
     if isinstance(tree, str):

@@ -38,10 +38,11 @@ def run_checks(ctx: Context) -> Report:
         findings += rule(ctx)
     owners_findings, requirements = ownership.check_owners_files(ctx)
     findings += owners_findings
-    requirements += approvals.away_requirements(ctx)
+    requirements = ownership.path_requirements(ctx) + requirements
     given = approvals.given(ctx)
     missing = [r for r in requirements if not approvals.is_satisfied(r, given)]
     findings += approvals.findings(ctx, missing)
+    findings += approvals.changes_requested(ctx, ownership.owner_approvers(ctx))
     result, raiser_findings = bar_raiser.evaluate(ctx, findings, requirements, given)
     findings += raiser_findings
     if result.satisfied_by or result.override:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from homefield.render.tree import GENERATED_DIRS, GENERATED_FILES
+from homefield.render import GENERATED_DIRS, GENERATED_FILES
 
 
 @dataclass(frozen=True)

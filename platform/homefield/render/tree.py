@@ -15,15 +15,6 @@ from homefield.slo.rules import platform_rule_groups, service_rule_groups
 from homefield.slo.scrape import prometheus_config
 from homefield.slo.validate import check_runbook_ref, check_slos_against_service
 
-GENERATED_DIRS = (
-    "deploy/alertmanager",
-    "deploy/compose",
-    "deploy/grafana",
-    "deploy/k8s",
-    "deploy/prometheus",
-)
-GENERATED_FILES = ("Dockerfile",)
-
 
 def _prometheus_tree(catalog: Catalog, window_scale: int) -> dict[str, str]:
     tree: dict[str, str] = {}

@@ -69,11 +69,16 @@ breaking:
 """
 
 
-def service_files(name: str, team: str, approvers: list[str], tier: int) -> dict[str, str]:
+def service_files(
+    name: str, team: str, approvers: list[str], tier: int, port: int
+) -> dict[str, str]:
     home = f"services/{name}"
+    grpc = f"{{port: {port}, provides: [shop.{name}.v1.{name.title()}Service]}}"
+    spec = f"name: {name}\ntier: {tier}\ngrpc: {grpc}\nhttp: {{port: {port - 50000}}}\n"
     return {
         f"{home}/OWNERS": f"team: {team}\napprovers: [{', '.join(approvers)}]\n",
-        f"{home}/service.yaml": f"name: {name}\ntier: {tier}\nhttp: {{port: 8090}}\n",
+        f"{home}/service.yaml": spec,
+        f"{home}/pyproject.toml": f'[project]\nname = "{name}"\nversion = "0.1.0"\n',
         f"{home}/slo.yaml": SLO_YAML,
         f"{home}/RUNBOOK.md": RUNBOOK,
         f"{home}/PRFAQ.md": f"# {name}\n\nCustomers get their orders.\n",
@@ -91,9 +96,10 @@ def base_files() -> dict[str, str]:
         "README.md": "# scratch shop\n",
         "protos/buf.yaml": BUF_YAML,
         "protos/shop/orders/v1/orders.proto": ORDERS_PROTO,
+        "protos/shop/orders/OWNERS": "team: checkout\napprovers: [alice, bob]\n",
     }
-    files |= service_files("orders", "checkout", ["alice", "bob"], 1)
-    files |= service_files("inventory", "fulfillment", ["dan", "erin"], 2)
+    files |= service_files("orders", "checkout", ["alice", "bob"], 1, 58091)
+    files |= service_files("inventory", "fulfillment", ["dan", "erin"], 2, 58092)
     return files
 
 

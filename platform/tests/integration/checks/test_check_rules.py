@@ -58,8 +58,9 @@ def test_teams_yaml_entry_change_needs_that_teams_approvers(scratch, homefield):
     blocked = homefield.check(reviews=scratch.reviews("erin", "quinn"))
     assert "ownership.owners-change" in blocked.rules()
     assert any("checkout" in m for m in blocked.messages("ownership.owners-change"))
-    passed = homefield.check(reviews=scratch.reviews("bob", "quinn"))
+    passed = homefield.check(reviews=scratch.reviews("bob", "quinn", "hiro"))
     assert "ownership.owners-change" not in passed.rules()
+    assert passed.report["bar_raiser"]["satisfied_by"] == "hiro"
     assert passed.code == 0
 
 
