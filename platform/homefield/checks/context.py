@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 from homefield.catalog import CatalogError, Teams, parse_service
 from homefield.checks.model import CheckInputError, Review, ServiceTouch
@@ -141,6 +143,22 @@ class Context:
     def text(self, rev: str, path: str) -> str | None:
         return self.read(rev, [path])[path]
 
+    def export(self, rev: str, wanted: Callable[[str], bool], dest: Path) -> list[str]:
+        """Write the regular files at ``rev`` for which ``wanted(path)`` holds under ``dest``.
+
+        Written from blobs, not by ``git archive``: no .gitattributes of the change can leave a
+        file out (export-ignore) or rewrite one (export-subst). Symlinks, gitlinks and any path
+        with an empty, "." or ".." part are never written.
+        """
+        tree = self.base_tree if rev == "base" else self.head_tree
+        paths = [p for p, e in tree.items() if e.is_file and _plain(p) and wanted(p)]
+        blobs = self.repo.blobs([tree[p].blob for p in paths])
+        for path in paths:
+            target = dest / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(blobs[tree[path].blob])
+        return paths
+
     @cached_property
     def services(self) -> list[ServiceTouch]:
         by_service: dict[str, list[str]] = {}
@@ -185,3 +203,7 @@ class Context:
 
     def service(self, name: str) -> ServiceTouch | None:
         return next((s for s in self.services if s.name == name), None)
+
+
+def _plain(path: str) -> bool:
+    return not path.startswith("/") and all(part not in ("", ".", "..") for part in path.split("/"))

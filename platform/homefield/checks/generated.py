@@ -22,7 +22,7 @@ def _is_source(path: str) -> bool:
     parts = path.split("/")
     if len(parts) == 1:
         return path in ("teams.yaml", "OWNERS")
-    if parts[0] != "services" or ".." in parts or "" in parts:
+    if parts[0] != "services":
         return False
     return len(parts) == 3 or (len(parts) == 5 and parts[2] == "src" and parts[4] == "bootstrap.py")
 
@@ -46,15 +46,9 @@ def _regular_or_absent(ctx: Context, path: str) -> bool:
 
 def _render_head(ctx: Context) -> dict[str, str] | None:
     """The generated tree rendered from the head's sources; None when they do not render."""
-    sources = [p for p, e in ctx.head_tree.items() if e.is_file and _is_source(p)]
-    blobs = ctx.repo.blobs([ctx.head_tree[p].blob for p in sources])
     with tempfile.TemporaryDirectory(prefix="homefield-render-") as tmp:
-        root = Path(tmp)
-        for path in sources:
-            target = root / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(blobs[ctx.head_tree[path].blob])
-        return _render(root)
+        ctx.export("head", _is_source, Path(tmp))
+        return _render(Path(tmp))
 
 
 def _render(root: Path) -> dict[str, str] | None:

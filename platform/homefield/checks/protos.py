@@ -12,10 +12,11 @@ from pathlib import Path
 
 from homefield.checks.context import Context
 from homefield.checks.model import Finding, Severity
-from homefield.ownership import GitError, service_of
+from homefield.ownership import service_of
 
 LINT = "protos.lint"
 BREAKING = "protos.breaking"
+BUF_CONFIG = ("protos/buf.yaml", "protos/buf.lock", "protos/buf.work.yaml")
 
 
 def find_buf(root: Path) -> str | None:
@@ -45,19 +46,48 @@ def check(ctx: Context) -> list[Finding]:
     if buf is None:
         return [Finding(LINT, "warn", "buf not found: run `make setup`; protos were not checked")]
     with tempfile.TemporaryDirectory(prefix="homefield-protos-") as tmp:
-        try:
-            ctx.repo.archive(ctx.head, "protos", Path(tmp))
-        except GitError as exc:
-            return [Finding(LINT, "block", f"protos not checked: {exc}", path="protos")]
-        module = Path(tmp) / "protos"
-        if not (module / "buf.yaml").is_file():
-            return [Finding(LINT, "warn", "protos/buf.yaml is missing at head: protos not checked")]
-        live = [p for p in changed if p.endswith(".proto") and (Path(tmp) / p).is_file()]
-        findings = _lint(buf, module, live) if live else []
-        if ctx.read("base", ["protos/buf.yaml"])["protos/buf.yaml"] is not None:
+        root = Path(tmp)
+        ctx.export("head", _is_module_file, root)
+        module = root / "protos"
+        source = _use_base_configuration(ctx, module)
+        if source is None:
+            return [Finding(LINT, "warn", "no protos/buf.yaml at base or head: protos not checked")]
+        live = [p for p in changed if p.endswith(".proto") and (root / p).is_file()]
+        findings = [_symlink(p) for p in changed if p in _links(ctx)]
+        findings += _lint(buf, module, live) if live else []
+        if source == "base":
             against = f"{ctx.repo.git_dir()}#ref={ctx.base},subdir=protos"
             findings += _run(buf, module, BREAKING, ["breaking", "--against", against])
     return findings
+
+
+def _is_module_file(path: str) -> bool:
+    return path.startswith("protos/") and not path.startswith("protos/gen/")
+
+
+def _use_base_configuration(ctx: Context, module: Path) -> str | None:
+    """Put the base's buf configuration over the head's: a change never picks its own rules.
+
+    Returns where the configuration came from ("base", or "head" when the base has none yet).
+    """
+    base = ctx.read("base", list(BUF_CONFIG))
+    if base["protos/buf.yaml"] is None:
+        return "head" if (module / "buf.yaml").is_file() else None
+    for path, text in base.items():
+        target = module / path.removeprefix("protos/")
+        target.unlink(missing_ok=True)
+        if text is not None:
+            target.write_text(text, encoding="utf-8")
+    return "base"
+
+
+def _links(ctx: Context) -> set[str]:
+    return {p for p, e in ctx.head_tree.items() if p.startswith("protos/") and e.is_symlink}
+
+
+def _symlink(path: str) -> Finding:
+    message = f"{path} is a symlink: buf does not check a proto by a link; commit the file itself"
+    return Finding(LINT, "block", message, service_of(path), path)
 
 
 def _lint(buf: str, module: Path, paths: list[str]) -> list[Finding]:

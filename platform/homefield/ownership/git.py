@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
 import subprocess
-import tarfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -243,12 +241,3 @@ class GitRepo:
     def commit_files(self, sha: str) -> list[str]:
         out = self.run("diff-tree", "--no-commit-id", "--name-only", "-r", "-z", "--root", sha)
         return [name for name in out.decode().split("\0") if name]
-
-    def archive(self, rev: str, path: str, dest: Path) -> None:
-        """Write ``path`` as it is at ``rev`` under ``dest``; GitError if it cannot be unpacked."""
-        data = self.run("archive", "--format=tar", rev, "--", path)
-        try:
-            with tarfile.open(fileobj=io.BytesIO(data)) as tar:
-                tar.extractall(dest, filter="data")
-        except tarfile.TarError as exc:
-            raise GitError(f"cannot unpack {path}/ at {rev[:12]}: {exc}") from None

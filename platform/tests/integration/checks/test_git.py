@@ -57,10 +57,3 @@ def test_a_blob_answer_for_another_object_is_refused(scratch, monkeypatch):
     monkeypatch.setattr(repo, "run", lambda *a, **_: real_run(*a, stdin=f"{teams}\n".encode()))
     with pytest.raises(GitError, match=f"for blob {readme}"):
         repo.blobs([readme])
-
-
-def test_an_archive_that_cannot_be_unpacked_is_a_git_error(scratch, tmp_path):
-    (scratch.root / "protos/escape").symlink_to("../../outside")
-    head = scratch.commit("pat")
-    with pytest.raises(GitError, match=r"cannot unpack protos/ at .*'protos/escape'"):
-        GitRepo(scratch.root).archive(head, "protos", tmp_path / "out")
