@@ -9,6 +9,7 @@ on the CPU of their own (self) and under them (total).
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import sys
 from collections import Counter
@@ -29,10 +30,10 @@ def python_parts(parts: Mapping[str, int]) -> dict[str, int]:
     found = {}
     for name, pid in parts.items():
         try:
-            command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0]
+            program = Path(os.readlink(f"/proc/{pid}/exe")).name
         except OSError:
             continue
-        if b"python" in Path(command.decode(errors="replace")).name.encode():
+        if program.startswith("python"):
             found[name] = pid
     return found
 
