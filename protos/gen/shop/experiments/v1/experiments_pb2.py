@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from buf.validate import validate_pb2 as buf_dot_validate_dot_validate__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%shop/experiments/v1/experiments.proto\x12\x13shop.experiments.v1\x1a\x1b\x62uf/validate/validate.proto\"P\n\rAssignRequest\x12\x1e\n\nexperiment\x18\x01 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\x80\x01\x12\x1f\n\x07unit_id\x18\x02 \x01(\tB\x0e\xbaH\x0br\t\x10\x01\x18\x80\x01\x32\x02\\S\"\xa5\x01\n\x0e\x41ssignResponse\x12\x12\n\nexperiment\x18\x01 \x01(\t\x12\x0f\n\x07variant\x18\x02 \x01(\t\x12?\n\x06params\x18\x03 \x03(\x0b\x32/.shop.experiments.v1.AssignResponse.ParamsEntry\x1a-\n\x0bParamsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"3\n\x11GetResultsRequest\x12\x1e\n\nexperiment\x18\x01 \x01(\tB\n\xbaH\x07r\x05\x10\x01\x18\x80\x01\"R\n\nComparison\x12\x12\n\ndifference\x18\x01 \x01(\x01\x12\x0e\n\x06\x63i_low\x18\x02 \x01(\x01\x12\x0f\n\x07\x63i_high\x18\x03 \x01(\x01\x12\x0f\n\x07p_value\x18\x04 \x01(\x01\"\xef\x01\n\rVariantResult\x12\x0f\n\x07variant\x18\x01 \x01(\t\x12\x0f\n\x07\x63ontrol\x18\x02 \x01(\x08\x12\r\n\x05units\x18\x03 \x01(\x03\x12\x13\n\x0b\x63onversions\x18\x04 \x01(\x03\x12\x17\n\x0f\x63onversion_rate\x18\x05 \x01(\x01\x12\x18\n\x10revenue_per_unit\x18\x06 \x01(\x01\x12\x33\n\nconversion\x18\x07 \x01(\x0b\x32\x1f.shop.experiments.v1.Comparison\x12\x30\n\x07revenue\x18\x08 \x01(\x0b\x32\x1f.shop.experiments.v1.Comparison\"\xaf\x01\n\x12GetResultsResponse\x12\x12\n\nexperiment\x18\x01 \x01(\t\x12\x34\n\x08variants\x18\x02 \x03(\x0b\x32\".shop.experiments.v1.VariantResult\x12\x13\n\x0bsrm_p_value\x18\x03 \x01(\x01\x12\"\n\x1arequired_units_per_variant\x18\x04 \x01(\x03\x12\x16\n\x0esample_reached\x18\x05 \x01(\x08\x32\xc5\x01\n\x11\x45xperimentService\x12Q\n\x06\x41ssign\x12\".shop.experiments.v1.AssignRequest\x1a#.shop.experiments.v1.AssignResponse\x12]\n\nGetResults\x12&.shop.experiments.v1.GetResultsRequest\x1a\'.shop.experiments.v1.GetResultsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%shop/experiments/v1/experiments.proto\x12\x13shop.experiments.v1\x1a\x1b\x62uf/validate/validate.proto\"T\n\rAssignRequest\x12\"\n\nexperiment\x18\x01 \x01(\tB\x0e\xbaH\x0br\t\x10\x01\x18\x80\x01\x32\x02\\S\x12\x1f\n\x07unit_id\x18\x02 \x01(\tB\x0e\xbaH\x0br\t\x10\x01\x18\x80\x01\x32\x02\\S\"\xa5\x01\n\x0e\x41ssignResponse\x12\x12\n\nexperiment\x18\x01 \x01(\t\x12\x0f\n\x07variant\x18\x02 \x01(\t\x12?\n\x06params\x18\x03 \x03(\x0b\x32/.shop.experiments.v1.AssignResponse.ParamsEntry\x1a-\n\x0bParamsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"7\n\x11GetResultsRequest\x12\"\n\nexperiment\x18\x01 \x01(\tB\x0e\xbaH\x0br\t\x10\x01\x18\x80\x01\x32\x02\\S\"R\n\nComparison\x12\x12\n\ndifference\x18\x01 \x01(\x01\x12\x0e\n\x06\x63i_low\x18\x02 \x01(\x01\x12\x0f\n\x07\x63i_high\x18\x03 \x01(\x01\x12\x0f\n\x07p_value\x18\x04 \x01(\x01\"\xef\x01\n\rVariantResult\x12\x0f\n\x07variant\x18\x01 \x01(\t\x12\x0f\n\x07\x63ontrol\x18\x02 \x01(\x08\x12\r\n\x05units\x18\x03 \x01(\x03\x12\x13\n\x0b\x63onversions\x18\x04 \x01(\x03\x12\x17\n\x0f\x63onversion_rate\x18\x05 \x01(\x01\x12\x18\n\x10revenue_per_unit\x18\x06 \x01(\x01\x12\x33\n\nconversion\x18\x07 \x01(\x0b\x32\x1f.shop.experiments.v1.Comparison\x12\x30\n\x07revenue\x18\x08 \x01(\x0b\x32\x1f.shop.experiments.v1.Comparison\"\xaf\x01\n\x12GetResultsResponse\x12\x12\n\nexperiment\x18\x01 \x01(\t\x12\x34\n\x08variants\x18\x02 \x03(\x0b\x32\".shop.experiments.v1.VariantResult\x12\x13\n\x0bsrm_p_value\x18\x03 \x01(\x01\x12\"\n\x1arequired_units_per_variant\x18\x04 \x01(\x03\x12\x16\n\x0esample_reached\x18\x05 \x01(\x08\x32\xc5\x01\n\x11\x45xperimentService\x12Q\n\x06\x41ssign\x12\".shop.experiments.v1.AssignRequest\x1a#.shop.experiments.v1.AssignResponse\x12]\n\nGetResults\x12&.shop.experiments.v1.GetResultsRequest\x1a\'.shop.experiments.v1.GetResultsResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,27 +33,27 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'shop.experiments.v1.experim
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_ASSIGNREQUEST'].fields_by_name['experiment']._loaded_options = None
-  _globals['_ASSIGNREQUEST'].fields_by_name['experiment']._serialized_options = b'\272H\007r\005\020\001\030\200\001'
+  _globals['_ASSIGNREQUEST'].fields_by_name['experiment']._serialized_options = b'\272H\013r\t\020\001\030\200\0012\002\\S'
   _globals['_ASSIGNREQUEST'].fields_by_name['unit_id']._loaded_options = None
   _globals['_ASSIGNREQUEST'].fields_by_name['unit_id']._serialized_options = b'\272H\013r\t\020\001\030\200\0012\002\\S'
   _globals['_ASSIGNRESPONSE_PARAMSENTRY']._loaded_options = None
   _globals['_ASSIGNRESPONSE_PARAMSENTRY']._serialized_options = b'8\001'
   _globals['_GETRESULTSREQUEST'].fields_by_name['experiment']._loaded_options = None
-  _globals['_GETRESULTSREQUEST'].fields_by_name['experiment']._serialized_options = b'\272H\007r\005\020\001\030\200\001'
+  _globals['_GETRESULTSREQUEST'].fields_by_name['experiment']._serialized_options = b'\272H\013r\t\020\001\030\200\0012\002\\S'
   _globals['_ASSIGNREQUEST']._serialized_start=91
-  _globals['_ASSIGNREQUEST']._serialized_end=171
-  _globals['_ASSIGNRESPONSE']._serialized_start=174
-  _globals['_ASSIGNRESPONSE']._serialized_end=339
-  _globals['_ASSIGNRESPONSE_PARAMSENTRY']._serialized_start=294
-  _globals['_ASSIGNRESPONSE_PARAMSENTRY']._serialized_end=339
-  _globals['_GETRESULTSREQUEST']._serialized_start=341
-  _globals['_GETRESULTSREQUEST']._serialized_end=392
-  _globals['_COMPARISON']._serialized_start=394
-  _globals['_COMPARISON']._serialized_end=476
-  _globals['_VARIANTRESULT']._serialized_start=479
-  _globals['_VARIANTRESULT']._serialized_end=718
-  _globals['_GETRESULTSRESPONSE']._serialized_start=721
-  _globals['_GETRESULTSRESPONSE']._serialized_end=896
-  _globals['_EXPERIMENTSERVICE']._serialized_start=899
-  _globals['_EXPERIMENTSERVICE']._serialized_end=1096
+  _globals['_ASSIGNREQUEST']._serialized_end=175
+  _globals['_ASSIGNRESPONSE']._serialized_start=178
+  _globals['_ASSIGNRESPONSE']._serialized_end=343
+  _globals['_ASSIGNRESPONSE_PARAMSENTRY']._serialized_start=298
+  _globals['_ASSIGNRESPONSE_PARAMSENTRY']._serialized_end=343
+  _globals['_GETRESULTSREQUEST']._serialized_start=345
+  _globals['_GETRESULTSREQUEST']._serialized_end=400
+  _globals['_COMPARISON']._serialized_start=402
+  _globals['_COMPARISON']._serialized_end=484
+  _globals['_VARIANTRESULT']._serialized_start=487
+  _globals['_VARIANTRESULT']._serialized_end=726
+  _globals['_GETRESULTSRESPONSE']._serialized_start=729
+  _globals['_GETRESULTSRESPONSE']._serialized_end=904
+  _globals['_EXPERIMENTSERVICE']._serialized_start=907
+  _globals['_EXPERIMENTSERVICE']._serialized_end=1104
 # @@protoc_insertion_point(module_scope)

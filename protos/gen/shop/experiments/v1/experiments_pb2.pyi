@@ -25,6 +25,7 @@ class AssignRequest(_message.Message):
     EXPERIMENT_FIELD_NUMBER: _builtins.int
     UNIT_ID_FIELD_NUMBER: _builtins.int
     experiment: _builtins.str
+    """An experiment's name in experiments.yaml."""
     unit_id: _builtins.str
     """Who is assigned: a customer id, say."""
     def __init__(
@@ -95,6 +96,7 @@ class GetResultsRequest(_message.Message):
 
     EXPERIMENT_FIELD_NUMBER: _builtins.int
     experiment: _builtins.str
+    """An experiment's name in experiments.yaml."""
     def __init__(
         self,
         *,

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from homefield.runtime import NotFound, require_text
+from homefield.rules import validate
+from homefield.runtime import NotFound
 from homefield.runtime.db import Database
 from shop.experiments.v1 import experiments_pb2, experiments_pb2_grpc
 
@@ -14,8 +15,6 @@ from experiments.domain.assignment import choose_variant
 from experiments.domain.definitions import Experiment
 from experiments.domain.results import Results, analyse
 from experiments.domain.significance import Comparison
-
-MAX_ID_LENGTH = 128
 
 
 class ExperimentServicer(experiments_pb2_grpc.ExperimentServiceServicer):
@@ -26,11 +25,11 @@ class ExperimentServicer(experiments_pb2_grpc.ExperimentServiceServicer):
     async def Assign(
         self, request: experiments_pb2.AssignRequest, context: Any
     ) -> experiments_pb2.AssignResponse:
+        validate(request)  # experiments.proto's rules; INVALID_ARGUMENT names the field
         experiment = self._experiment(request.experiment)
-        unit_id = require_text(request.unit_id, field="unit_id", max_length=MAX_ID_LENGTH)
-        chosen = choose_variant(experiment, unit_id)
+        chosen = choose_variant(experiment, request.unit_id)
         with self._db.transaction() as tx:
-            recorded = repository.record_exposure(tx, experiment.name, unit_id, chosen.name)
+            recorded = repository.record_exposure(tx, experiment.name, request.unit_id, chosen.name)
         # A unit keeps its first variant even if the weights have changed since.
         variant = experiment.variant(recorded) or chosen
         return experiments_pb2.AssignResponse(
@@ -40,12 +39,12 @@ class ExperimentServicer(experiments_pb2_grpc.ExperimentServiceServicer):
     async def GetResults(
         self, request: experiments_pb2.GetResultsRequest, context: Any
     ) -> experiments_pb2.GetResultsResponse:
+        validate(request)
         experiment = self._experiment(request.experiment)
         totals = repository.variant_totals(self._db.conn, experiment.name)
         return results_to_proto(analyse(experiment, totals))
 
     def _experiment(self, name: str) -> Experiment:
-        name = require_text(name, field="experiment", max_length=MAX_ID_LENGTH)
         experiment = self._experiments.get(name)
         if experiment is None:
             raise NotFound(f"no experiment {name!r}", field="experiment")

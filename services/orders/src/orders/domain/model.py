@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+from homefield.rules import place_order_fingerprint
 
 
 class Status(StrEnum):
@@ -52,14 +52,13 @@ class NewOrder:
 
     def fingerprint(self) -> str:
         """A hash of what was asked for, to tell a retry from a different request."""
-        body = {
-            "customer_id": self.customer_id,
-            "items": [[i.sku, i.quantity] for i in self.items],
-            "payment_token": self.payment_token,
-            "shipping_cents": self.shipping_cents,
-            "variant": self.variant,
-        }
-        return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+        return place_order_fingerprint(
+            customer_id=self.customer_id,
+            items=[(i.sku, i.quantity) for i in self.items],
+            payment_token=self.payment_token,
+            shipping_cents=self.shipping_cents,
+            variant=self.variant,
+        )
 
     def total_cents(self) -> int:
         return self.shipping_cents + sum(i.quantity * i.unit_price_cents for i in self.items)

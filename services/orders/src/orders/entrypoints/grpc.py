@@ -6,7 +6,8 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from google.protobuf.timestamp_pb2 import Timestamp
-from homefield.runtime import AlreadyExists, InvalidArgument, NotFound, require_text
+from homefield.rules import validate
+from homefield.runtime import AlreadyExists, InvalidArgument, NotFound
 from homefield.runtime.db import Database
 from shop.inventory.v1 import inventory_pb2
 from shop.orders.v1 import events_pb2, orders_pb2, orders_pb2_grpc
@@ -16,7 +17,6 @@ if TYPE_CHECKING:
 
 from orders.adapters import repository
 from orders.domain.model import Item, NewOrder, Order
-from orders.domain.validation import validate_new_order
 
 
 def _timestamp(iso: str) -> Timestamp:
@@ -58,6 +58,7 @@ class OrderServicer(orders_pb2_grpc.OrderServiceServicer):
     async def PlaceOrder(
         self, request: orders_pb2.PlaceOrderRequest, context: Any
     ) -> orders_pb2.PlaceOrderResponse:
+        validate(request)  # the rules orders.proto declares; INVALID_ARGUMENT names the field
         new = NewOrder(
             customer_id=request.customer_id,
             items=tuple(Item(i.sku, i.quantity) for i in request.items),
@@ -66,7 +67,6 @@ class OrderServicer(orders_pb2_grpc.OrderServiceServicer):
             shipping_cents=request.shipping_cents,
             variant=request.variant,
         )
-        validate_new_order(new)
         replay = self._replay(new)
         if replay is not None:
             return orders_pb2.PlaceOrderResponse(order=order_to_proto(replay))
@@ -83,7 +83,7 @@ class OrderServicer(orders_pb2_grpc.OrderServiceServicer):
     async def GetOrder(
         self, request: orders_pb2.GetOrderRequest, context: Any
     ) -> orders_pb2.GetOrderResponse:
-        require_text(request.order_id, field="order_id")
+        validate(request)
         order = repository.get(self._db.conn, request.order_id)
         if order is None:
             raise NotFound(f"no order {request.order_id}", field="order_id")

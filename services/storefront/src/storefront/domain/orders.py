@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+from homefield.rules import checkout_fingerprint
 
 
 @dataclass(frozen=True)
@@ -21,12 +21,11 @@ class OrderRequest:
     payment_token: str
 
     def fingerprint(self) -> str:
-        body = {
-            "customer_id": self.customer_id,
-            "items": [[line.sku, line.quantity] for line in self.lines],
-            "payment_token": self.payment_token,
-        }
-        return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+        return checkout_fingerprint(
+            customer_id=self.customer_id,
+            items=[(line.sku, line.quantity) for line in self.lines],
+            payment_token=self.payment_token,
+        )
 
     def skus(self) -> list[str]:
         return sorted({line.sku for line in self.lines})

@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, Header, Path
+from homefield.rules import ProtoField
+from shop.experiments.v1 import experiments_pb2
+from shop.orders.v1 import orders_pb2
 
 from storefront import checkout
 from storefront.checkout import Storefront
@@ -22,11 +25,9 @@ IdempotencyKey = Annotated[
     str,
     Header(
         alias="Idempotency-Key",
-        min_length=1,
-        max_length=200,
-        pattern=r"^[!-~]+$",
         description="Required. Retrying with the same key and body returns the same order.",
     ),
+    ProtoField(orders_pb2.PlaceOrderRequest.DESCRIPTOR, "idempotency_key"),
 ]
 
 router = APIRouter(
@@ -58,7 +59,8 @@ async def place_order(
 
 @router.get("/orders/{order_id}", response_model=OrderView, responses=error_responses(404, 422))
 async def get_order(
-    order_id: Annotated[str, Path(min_length=1, max_length=64)], store: StorefrontDep
+    order_id: Annotated[str, Path(), ProtoField(orders_pb2.GetOrderRequest.DESCRIPTOR, "order_id")],
+    store: StorefrontDep,
 ) -> OrderView:
     return OrderView.from_proto(await store.upstream.get_order(order_id))
 
@@ -69,7 +71,11 @@ async def get_order(
     responses=error_responses(404, 422),
 )
 async def get_experiment_results(
-    name: Annotated[str, Path(min_length=1, max_length=100, examples=["free-shipping-threshold"])],
+    name: Annotated[
+        str,
+        Path(examples=["free-shipping-threshold"]),
+        ProtoField(experiments_pb2.GetResultsRequest.DESCRIPTOR, "experiment"),
+    ],
     store: StorefrontDep,
 ) -> ExperimentResultsView:
     return ExperimentResultsView.from_proto(await store.upstream.results(name))

@@ -1,24 +1,27 @@
-"""Request and response bodies of the public API; they are what /openapi.json publishes."""
+"""Request and response bodies of the public API; they are what /openapi.json publishes.
+
+Limits, identifiers, payment tokens and order statuses are not restated here: each field mirrors
+the proto field it becomes (``ProtoField``, ``ProtoEnum``), so a rule changed in
+protos/shop/orders/v1/orders.proto changes this API, its 422s and its spec with it.
+"""
 
 from __future__ import annotations
 
 import math
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
+from homefield.rules import ProtoEnum, ProtoField
 from pydantic import BaseModel, ConfigDict, Field
 from shop.experiments.v1 import experiments_pb2
 from shop.orders.v1 import orders_pb2
 
 from storefront.domain.orders import OrderLine, OrderRequest
 
-OrderStatus = Literal["PENDING", "RESERVED", "CONFIRMED", "SHIPPED", "CANCELLED"]
-CancelReason = Literal["", "OUT_OF_STOCK", "PAYMENT_DECLINED"]
-PaymentToken = Literal["tok_visa", "tok_chargeDeclined"]
-
-MAX_LINES = 50
-MAX_QUANTITY = 100
-IDENTIFIER = r"^[A-Za-z0-9][A-Za-z0-9_.:@\-]*$"
+_ITEM = orders_pb2.OrderItem.DESCRIPTOR
+_PLACE = orders_pb2.PlaceOrderRequest.DESCRIPTOR
+ORDER_STATUS = ProtoEnum(orders_pb2.OrderStatus.DESCRIPTOR)
+CANCEL_REASON = ProtoEnum(orders_pb2.CancelReason.DESCRIPTOR, unspecified="")
 
 
 class ErrorBody(BaseModel):
@@ -29,8 +32,8 @@ class ErrorBody(BaseModel):
 
 class OrderLineIn(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
-    sku: str = Field(min_length=1, max_length=64, pattern=IDENTIFIER)
-    quantity: int = Field(ge=1, le=MAX_QUANTITY)
+    sku: Annotated[str, ProtoField(_ITEM, "sku")]
+    quantity: Annotated[int, ProtoField(_ITEM, "quantity")]
 
 
 class PlaceOrderBody(BaseModel):
@@ -47,9 +50,9 @@ class PlaceOrderBody(BaseModel):
             ]
         },
     )
-    customer_id: str = Field(min_length=1, max_length=64, pattern=IDENTIFIER)
-    items: list[OrderLineIn] = Field(min_length=1, max_length=MAX_LINES)
-    payment_token: PaymentToken = Field(
+    customer_id: Annotated[str, ProtoField(_PLACE, "customer_id")]
+    items: Annotated[list[OrderLineIn], ProtoField(_PLACE, "items")]
+    payment_token: Annotated[str, ProtoField(_PLACE, "payment_token")] = Field(
         description="Stripe test token: tok_visa succeeds, tok_chargeDeclined is declined"
     )
 
@@ -77,15 +80,15 @@ class ItemView(BaseModel):
 
 
 class StatusChangeView(BaseModel):
-    status: OrderStatus
+    status: Annotated[str, ORDER_STATUS]
     at: datetime
 
 
 class OrderView(BaseModel):
     order_id: str
     customer_id: str
-    status: OrderStatus
-    reason: CancelReason
+    status: Annotated[str, ORDER_STATUS]
+    reason: Annotated[str, CANCEL_REASON]
     items: list[ItemView]
     shipping_cents: int
     total_cents: int
@@ -98,8 +101,8 @@ class OrderView(BaseModel):
             {
                 "order_id": order.order_id,
                 "customer_id": order.customer_id,
-                "status": _status(order.status),
-                "reason": _reason(order.reason),
+                "status": ORDER_STATUS.name(order.status),
+                "reason": CANCEL_REASON.name(order.reason),
                 "items": [
                     {"sku": i.sku, "quantity": i.quantity, "unit_price_cents": i.unit_price_cents}
                     for i in order.items
@@ -108,20 +111,11 @@ class OrderView(BaseModel):
                 "total_cents": order.total_cents,
                 "variant": order.variant,
                 "history": [
-                    {"status": _status(h.status), "at": h.at.ToDatetime(tzinfo=UTC)}
+                    {"status": ORDER_STATUS.name(h.status), "at": h.at.ToDatetime(tzinfo=UTC)}
                     for h in order.history
                 ],
             }
         )
-
-
-def _status(value: orders_pb2.OrderStatus.ValueType) -> str:
-    return orders_pb2.OrderStatus.Name(value).removeprefix("ORDER_STATUS_")
-
-
-def _reason(value: orders_pb2.CancelReason.ValueType) -> str:
-    name = orders_pb2.CancelReason.Name(value).removeprefix("CANCEL_REASON_")
-    return "" if name == "UNSPECIFIED" else name
 
 
 class ComparisonView(BaseModel):
