@@ -38,10 +38,30 @@ def _tests(ctx: Context, touch: ServiceTouch) -> list[Finding]:
     return [Finding(TESTS, "block", message, touch.name, changed_src[0])]
 
 
+# The ways a CHANGELOG line credits a team, each with {team} for the escaped team name. "by team"
+# must end a clause, so "handled by payments for refunds" (the service) does not count.
+CREDIT_FORMS = (
+    r"\(\s*{team}\s*\)",  # (fulfillment)
+    r"(?<![\w-]){team} team\b",  # fulfillment team
+    r"\(\s*away[ -]team\s*:\s*{team}\s*\)",  # (away team: fulfillment)
+    r"(?<![\w-])by\s+{team}(?![\w-])(?=\s*(?:[.,;:)\]]|$))",  # by fulfillment
+    r"(?<![\w@])@[a-z0-9][a-z0-9-]*/{team}(?![\w-])",  # @acme/fulfillment (a GitHub team)
+)
+
+
+def credit_examples(team: str) -> str:
+    """The credit forms, spelled out for ``team``, for a finding's message."""
+    forms = [f"({team})", f"{team} team", f"(away team: {team})", f"by {team}", f"@<org>/{team}"]
+    return ", ".join(f'"{form}"' for form in forms)
+
+
 def names_team(line: str, team: str) -> bool:
-    """Whether a CHANGELOG line credits ``team`` as "(team)" or "team team" (any case)."""
+    """Whether a CHANGELOG line credits ``team`` in one of CREDIT_FORMS (any case). A line that
+    only mentions a service of the same name ("the payments service") does not."""
     name = re.escape(team)
-    return re.search(rf"\(\s*{name}\s*\)|(?<![\w-]){name} team\b", line, re.IGNORECASE) is not None
+    return any(
+        re.search(form.format(team=name), line, re.IGNORECASE) is not None for form in CREDIT_FORMS
+    )
 
 
 def added_lines(ctx: Context, path: str) -> list[str]:
@@ -57,7 +77,7 @@ def _changelog(ctx: Context, touch: ServiceTouch) -> list[Finding]:
     if team and any(names_team(line, team) for line in added):
         return []
     if team:
-        message = f'add a line to {path} that names your team as "({team})" or "{team} team"'
+        message = f"add a line to {path} that credits your team: {credit_examples(team)}"
     else:
         message = f"add a line to {path} naming your team (the author is not in teams.yaml)"
     return [Finding(CHANGELOG, "block", message, touch.name, path)]

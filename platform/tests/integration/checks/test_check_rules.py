@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 ORDERS_SRC = "services/orders/src/orders/handlers.py"
 ORDERS_TEST = "services/orders/tests/unit/test_orders.py"
 ORDERS_CHANGELOG = "services/orders/CHANGELOG.md"
@@ -283,7 +285,24 @@ def test_a_changelog_line_must_credit_the_away_team_not_just_mention_it(scratch,
     away_fix(scratch, changelog=False)
     result = homefield.check(reviews=scratch.reviews("alice"))
     assert result.rules() == {"away.changelog-required"}
-    assert '"(fulfillment)" or "fulfillment team"' in result.messages("away.changelog-required")[0]
+    message = result.messages("away.changelog-required")[0]
+    assert '"(fulfillment)", "fulfillment team", "(away team: fulfillment)"' in message
+    assert '"by fulfillment", "@<org>/fulfillment"' in message
     scratch.append(ORDERS_CHANGELOG, "- refunds, by the Fulfillment team\n")
+    scratch.commit("dan")
+    assert homefield.check(reviews=scratch.reviews("alice")).code == 0
+
+
+@pytest.mark.parametrize(
+    "credit",
+    [
+        "- refunds return zero (away team: fulfillment)",
+        "- refunds return zero, by fulfillment.",
+        "- refunds return zero, thanks @homefield/fulfillment",
+    ],
+)
+def test_the_other_common_credit_forms_pass(scratch, homefield, credit):
+    away_fix(scratch, changelog=False)
+    scratch.append(ORDERS_CHANGELOG, credit + "\n")
     scratch.commit("dan")
     assert homefield.check(reviews=scratch.reviews("alice")).code == 0

@@ -154,9 +154,21 @@ def test_reviews_by_deleted_accounts_are_skipped(tmp_path) -> None:
         ("- refunds (prepayments)", False),
         ("- the prepayments team", False),
         ("- the payments-ops team", False),
+        ("- refunds (away team: payments)", True),
+        ("- refunds ( Away-Team:Payments )", True),
+        ("- refunds (away team: payments-ops)", False),
+        ("- refunds, by payments.", True),
+        ("- refunds (by payments)", True),
+        ("- refunds by payments", True),
+        ("- handled by payments for refunds", False),
+        ("- refunds by the payments service", False),
+        ("- refunds by payments-ops", False),
+        ("- refunds, thanks @homefield/payments", True),
+        ("- refunds, thanks @acme-corp/Payments!", True),
+        ("- refunds, thanks @homefield/payments-ops", False),
+        ("- mail ops@homefield/payments", False),
+        ("- the payments service now refunds", False),
     ],
 )
-def test_changelog_lines_credit_a_team_by_parentheses_or_team_suffix(
-    line: str, credited: bool
-) -> None:
+def test_changelog_lines_credit_a_team_in_the_forms_people_write(line: str, credited: bool) -> None:
     assert away.names_team(line, "payments") is credited
