@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from homefield.catalog import find_repo_root
-from homefield.rules import field_path, validate
+from homefield.rules import field_path, field_rules, validate
 from homefield.runtime import InvalidArgument
 from protobuf import Oneof
 from protovalidate._gen.buf.validate.validate_pb import FieldPath, FieldPathElement
@@ -35,7 +35,7 @@ def test_the_first_broken_rule_is_named_with_the_rule_the_proto_states() -> None
         customer_id="c1",
         items=[
             orders_pb2.OrderItem(sku="SKU-A", quantity=1),
-            orders_pb2.OrderItem(sku="SKU-B", quantity=101),
+            orders_pb2.OrderItem(sku="SKU-B", quantity=-1),
         ],
         payment_token="tok_visa",
         idempotency_key="k1",
@@ -43,8 +43,10 @@ def test_the_first_broken_rule_is_named_with_the_rule_the_proto_states() -> None
     with pytest.raises(InvalidArgument) as err:
         validate(request)
     assert err.value.field == "items[1].quantity"
+    quantity = field_rules(orders_pb2.OrderItem.DESCRIPTOR, "quantity").int32
     assert err.value.message == (
-        "items[1].quantity: must be greater than or equal to 1 and less than or equal to 100"
+        "items[1].quantity: must be greater than or equal to"
+        f" {quantity.gte} and less than or equal to {quantity.lte}"
     )
 
 

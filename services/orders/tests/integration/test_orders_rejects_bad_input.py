@@ -4,12 +4,15 @@ from pathlib import Path
 
 import grpc
 import pytest
+from homefield.rules import field_rules
 from homefield.testing.service import create_topics, running, unique_prefix
 from orders.bootstrap import build
 from orders.settings import OrdersSettings
 from shop.orders.v1 import orders_pb2, orders_pb2_grpc
 
 pytestmark = pytest.mark.integration
+
+QUANTITY = field_rules(orders_pb2.OrderItem.DESCRIPTOR, "quantity").int32
 
 
 def place_request() -> orders_pb2.PlaceOrderRequest:
@@ -25,8 +28,9 @@ def place_request() -> orders_pb2.PlaceOrderRequest:
     ("mutate", "field"),
     [
         (lambda r: r.ClearField("items"), "items"),
-        (lambda r: setattr(r.items[0], "quantity", 0), "items[0].quantity"),
-        (lambda r: setattr(r.items[0], "quantity", 101), "items[0].quantity"),
+        (lambda r: setattr(r.items[0], "quantity", QUANTITY.gte - 1), "items[0].quantity"),
+        (lambda r: setattr(r.items[0], "quantity", QUANTITY.lte + 1), "items[0].quantity"),
+        (lambda r: setattr(r, "payment_token", "tok_mastercard"), "payment_token"),
         (lambda r: setattr(r, "customer_id", ""), "customer_id"),
         (lambda r: setattr(r, "idempotency_key", ""), "idempotency_key"),
     ],

@@ -1,9 +1,14 @@
 """The rules orders.proto declares reject a bad PlaceOrder or GetOrder request, naming the field."""
 
 import pytest
-from homefield.rules import validate
+from homefield.rules import field_rules, validate
 from homefield.runtime import InvalidArgument
 from shop.orders.v1 import orders_pb2
+
+# The limits as orders.proto declares them: these tests follow the proto when it changes.
+QUANTITY = field_rules(orders_pb2.OrderItem.DESCRIPTOR, "quantity").int32
+LINES = field_rules(orders_pb2.PlaceOrderRequest.DESCRIPTOR, "items").repeated
+IN_RANGE = f"greater than or equal to {QUANTITY.gte} and less than or equal to {QUANTITY.lte}"
 
 
 def place_request(**changes: object) -> orders_pb2.PlaceOrderRequest:
@@ -25,16 +30,20 @@ def item(sku: str = "S", quantity: int = 1) -> orders_pb2.OrderItem:
     ("changes", "field", "message"),
     [
         ({"items": []}, "items", "must contain at least 1 item(s)"),
-        ({"items": [item(f"S{i}") for i in range(51)]}, "items", "no more than 50 item(s)"),
         (
-            {"items": [item(quantity=0)]},
-            "items[0].quantity",
-            "greater than or equal to 1 and less than or equal to 100",
+            {"items": [item(f"S{i}") for i in range(LINES.max_items + 1)]},
+            "items",
+            f"no more than {LINES.max_items} item(s)",
         ),
         (
-            {"items": [item(), item(quantity=101)]},
+            {"items": [item(quantity=QUANTITY.gte - 1)]},
+            "items[0].quantity",
+            IN_RANGE,
+        ),
+        (
+            {"items": [item(), item(quantity=QUANTITY.lte + 1)]},
             "items[1].quantity",
-            "greater than or equal to 1 and less than or equal to 100",
+            IN_RANGE,
         ),
         ({"items": [item(" ")]}, "items[0].sku", "does not match regex pattern"),
         ({"customer_id": ""}, "customer_id", "at least 1 characters"),
@@ -58,7 +67,8 @@ def test_a_request_that_breaks_a_rule_is_invalid_argument_naming_the_field(
 
 def test_a_request_within_every_rule_passes() -> None:
     validate(place_request())
-    validate(place_request(items=[item(quantity=100)] * 50, payment_token="tok_chargeDeclined"))
+    top = [item(quantity=QUANTITY.lte)] * LINES.max_items
+    validate(place_request(items=top, payment_token="tok_chargeDeclined"))
     validate(orders_pb2.GetOrderRequest(order_id="0b7c2f6e-8d47-4f4e-9b36-2c1f0e3a9d11"))
 
 
