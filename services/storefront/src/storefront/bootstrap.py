@@ -10,6 +10,7 @@ from shop.inventory.v1.inventory_pb2_grpc import InventoryServiceStub
 from shop.orders.v1.orders_pb2_grpc import OrderServiceStub
 
 from storefront.adapters.idempotency import SCHEMA
+from storefront.adapters.prices import PriceCache
 from storefront.adapters.upstream import Upstream
 from storefront.checkout import Storefront
 from storefront.entrypoints.http import mount_api
@@ -30,5 +31,7 @@ def build(
         experiments=ExperimentServiceStub(app.channel("shop.experiments.v1.ExperimentService")),
         timeout_seconds=settings.upstream_timeout_seconds,
     )
-    mount_api(app.http, Storefront(db=app.db, upstream=upstream, api_keys=settings.api_keys))
+    prices = PriceCache(upstream, max_age_seconds=settings.price_max_age_seconds)
+    store = Storefront(db=app.db, upstream=upstream, prices=prices, api_keys=settings.api_keys)
+    mount_api(app.http, store)
     return app

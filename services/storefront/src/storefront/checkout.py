@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from homefield.runtime.db import Database
 
 from storefront.adapters import idempotency
+from storefront.adapters.prices import PriceCache
 from storefront.adapters.upstream import Rejected, Upstream, UpstreamError
 from storefront.domain.orders import OrderRequest, subtotal_cents
 from storefront.domain.shipping import CONTROL_OFFER, EXPERIMENT, ShippingOffer, offer_for_variant
@@ -20,6 +21,7 @@ log = logging.getLogger("storefront.checkout")
 class Storefront:
     db: Database
     upstream: Upstream
+    prices: PriceCache
     api_keys: tuple[str, ...]
 
 
@@ -29,7 +31,7 @@ async def place_order(store: Storefront, *, request: OrderRequest, key: str) -> 
     earlier = idempotency.check(idempotency.find(store.db.conn, key), fingerprint)
     if earlier is not None and earlier.order_id is not None:
         return earlier.order_id
-    subtotal = subtotal_cents(request, await _prices(store.upstream, request))
+    subtotal = subtotal_cents(request, await store.prices.prices(request.skus()))
     offer = earlier.offer if earlier else await shipping_offer(store.upstream, request.customer_id)
     claim = idempotency.claim(store.db, key, fingerprint, offer)
     if claim.order_id is not None:
@@ -46,11 +48,6 @@ async def place_order(store: Storefront, *, request: OrderRequest, key: str) -> 
         raise
     idempotency.record_order(store.db, key, order_id)
     return order_id
-
-
-async def _prices(upstream: Upstream, request: OrderRequest) -> dict[str, int]:
-    products = await upstream.list_products(request.skus())
-    return {product.sku: product.price_cents for product in products}
 
 
 # The customer's variant of the shipping experiment; control when it cannot be consulted.

@@ -24,6 +24,8 @@ class StorefrontSettings(ServiceSettings):
         default=(LOCAL_DEV_KEY,), validate_default=True
     )
     upstream_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+    # How long catalogue prices are reused for the shipping decision (adapters/prices.py).
+    price_max_age_seconds: float = Field(default=10.0, ge=0, le=3600)
 
     @field_validator("api_keys", mode="before")
     @classmethod
