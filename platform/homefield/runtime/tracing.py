@@ -8,13 +8,14 @@ trace kept at the storefront is kept in every service its saga reaches.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import logging
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal
 
 from opentelemetry import context as otel_context
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
+from opentelemetry.sdk.trace import ReadableSpan, SpanProcessor, TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
 from opentelemetry.sdk.trace.sampling import (
     ALWAYS_OFF,
     ALWAYS_ON,
@@ -30,6 +31,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from homefield.runtime.settings import load_settings
 
 _PROPAGATOR = TraceContextTextMapPropagator()
+log = logging.getLogger("homefield.tracing")
 ZIPKIN_SPANS_URL = "http://127.0.0.1:9411/api/v2/spans"
 DEFAULT_SAMPLE_RATIO = 0.1
 
@@ -51,11 +53,34 @@ def load_tracing_settings() -> TracingSettings:
     return load_settings(TracingSettings)
 
 
+class _ZipkinDownIsOneLine(SpanExporter):
+    """The Zipkin exporter lets a refused connection escape, which the SDK logs as a traceback
+    per batch. Zipkin starting later or restarting is routine: one warning line instead."""
+
+    def __init__(self, inner: SpanExporter, endpoint: str) -> None:
+        self._inner = inner
+        self._endpoint = endpoint
+
+    def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+        import requests
+
+        try:
+            return self._inner.export(spans)
+        except requests.RequestException as exc:
+            reason = type(exc).__name__
+            log.warning("spans dropped: %s at %s", reason, self._endpoint)
+            return SpanExportResult.FAILURE
+
+    def shutdown(self) -> None:
+        self._inner.shutdown()
+
+
 def _exporter(settings: TracingSettings) -> SpanExporter | None:
     if settings.traces_exporter == "zipkin":
         from opentelemetry.exporter.zipkin.json import ZipkinExporter
 
-        return ZipkinExporter(endpoint=settings.exporter_zipkin_endpoint)
+        endpoint = settings.exporter_zipkin_endpoint
+        return _ZipkinDownIsOneLine(ZipkinExporter(endpoint=endpoint), endpoint)
     if settings.traces_exporter == "otlp":
         from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
 

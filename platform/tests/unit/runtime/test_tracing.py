@@ -1,6 +1,7 @@
 """Tracing settings: the exporter and the sampling ratio come from the OTEL_ variables."""
 
 import pytest
+from homefield.local.health import free_port
 from homefield.runtime import SettingsError
 from homefield.runtime.tracing import (
     TracingSettings,
@@ -10,7 +11,7 @@ from homefield.runtime.tracing import (
 )
 from opentelemetry import trace
 from opentelemetry.exporter.zipkin.json import ZipkinExporter
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor, SpanExportResult
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import NonRecordingSpan, SpanContext, TraceFlags
 
@@ -30,7 +31,29 @@ def test_the_exporter_and_ratio_come_from_the_environment(
     assert (settings.traces_exporter, settings.traces_sampler_arg) == ("zipkin", 0.25)
     provider = build_tracer_provider(service="orders", version="1", settings=settings)
     assert "TraceIdRatioBased{0.25}" in provider.sampler.get_description()
-    assert [type(e) for e in exporters(provider)] == [ZipkinExporter]
+    (exporter,) = exporters(provider)
+    assert isinstance(exporter._inner, ZipkinExporter)  # type: ignore[union-attr]
+    provider.shutdown()
+
+
+def test_spans_for_a_zipkin_that_is_down_are_dropped_with_one_line(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    port = free_port()  # nothing listens there
+    settings = TracingSettings(
+        traces_exporter="zipkin",
+        traces_sampler_arg=1.0,
+        exporter_zipkin_endpoint=f"http://127.0.0.1:{port}/api/v2/spans",
+    )
+    provider = build_tracer_provider(service="orders", version="1", settings=settings)
+    (exporter,) = exporters(provider)
+    tracer = tracer_for(provider, "orders")
+    with tracer.start_as_current_span("lost") as span:
+        pass
+    assert exporter.export([span]) == SpanExportResult.FAILURE  # type: ignore[union-attr]
+    assert [r.getMessage() for r in caplog.records if r.name == "homefield.tracing"] == [
+        f"spans dropped: ConnectionError at http://127.0.0.1:{port}/api/v2/spans"
+    ]
     provider.shutdown()
 
 
