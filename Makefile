@@ -12,13 +12,13 @@ help: ## list the targets
 setup: ## install uv, sync .venv, fetch the Kafka and Zipkin jars, install Debian tools (idempotent)
 	@bash platform/scripts/setup.sh
 
-up: setup ## start Kafka, every service, Prometheus, Alertmanager and Zipkin; print URLs
+up: setup ## start Kafka, every service, Prometheus, Alertmanager, Zipkin and the console; print URLs
 	@$(HF) up
 
 down: setup ## stop everything `make up` started, leaving no process and no listening port
 	@$(HF) down
 
-status: setup ## health of each part (Kafka, services, Prometheus, Alertmanager, alert sink, Zipkin)
+status: setup ## health of each part (Kafka, services, Prometheus, Alertmanager, alert sink, Zipkin, console)
 	@$(HF) status
 
 logs: setup ## last lines of every part's log; PART=orders for one, FOLLOW=1 to follow

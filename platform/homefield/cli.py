@@ -6,6 +6,7 @@ import typer
 
 from homefield.catalog import CatalogError, find_repo_root
 from homefield.checks.cli import register as register_checks
+from homefield.console.cli import register as register_console
 from homefield.deploy.cli import register as register_images
 from homefield.local.cli import register as register_local
 from homefield.ops.cli import register as register_ops
@@ -19,6 +20,7 @@ app = typer.Typer(
 
 register_checks(app)
 register_images(app)
+register_console(app)
 register_local(app)
 register_ops(app)
 register_render(app)

@@ -37,6 +37,10 @@ debian_packages_missing() {
   have kubectl || echo kubernetes-client
   have wrk || echo wrk
   have debootstrap || echo debootstrap     # the image test's base (it needs no registry)
+  have npm || echo npm
+  # The browser tests drive Debian's headless Chromium, never a browser a package downloads.
+  have chromium || echo chromium
+  have chromedriver || echo chromium-driver
   uv_installed || python3 -m pip --version >/dev/null 2>&1 || echo python3-pip
 }
 
@@ -104,9 +108,22 @@ fetch_zipkin_jar() {
   rm -rf "$cache/partial"
 }
 
+# The console's chart library, pinned by package-lock.json; npm ci leaves its own copy of the lock
+# in node_modules, so a changed lock installs again.
+install_chart_library() {
+  local web=platform/homefield/console/web
+  if [ -f "$web/node_modules/uplot/dist/uPlot.iife.min.js" ] \
+    && [ "$web/node_modules/.package-lock.json" -nt "$web/package-lock.json" ]; then
+    return 0
+  fi
+  step "installing the console's chart library from npm into $web/node_modules"
+  npm ci --prefix "$web" --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null
+}
+
 # Debian packages first: on a fresh machine they bring the pip that installs uv.
 install_debian_tools
 install_uv
 sync_venv
 fetch_kafka_jars
 fetch_zipkin_jar
+install_chart_library

@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+from console_browser import console_page
 from homefield.local.control import restart_service
 from homefield.local.health import free_port
 from shop_client import ShopClient, order_body
@@ -87,6 +88,21 @@ def sink_page() -> dict | None:
     return next((a for a in alerts if a["alertname"] == "PaymentsCaptureAvailability"), None)
 
 
+def console_shows_the_page() -> dict[str, str] | None:
+    """The page's row on the payments team page of the console, read in Chromium."""
+    with console_page() as tab:
+        tab.open("/teams/payments")
+        row = tab.page.locator("tr[data-alert='PaymentsCaptureAvailability']")
+        if row.count() == 0 or row.locator(".sev-page").count() == 0:
+            return None
+        found = {
+            "runbook": row.locator("a.runbook").get_attribute("href") or "",
+            "runbook_source": row.locator("a.runbook-source").get_attribute("href") or "",
+        }
+        tab.assert_no_errors()
+        return found
+
+
 def test_a_capture_error_burst_pages_the_payments_on_call(
     shop: ShopClient, fast_prometheus: str
 ) -> None:
@@ -106,6 +122,7 @@ def test_a_capture_error_burst_pages_the_payments_on_call(
     try:
         alert = wait_for(lambda: firing_page(fast_prometheus), 240, "page alert firing")
         received = wait_for(sink_page, 120, "page at the payments receiver")
+        on_console = wait_for(console_shows_the_page, 60, "page on the payments team page")
     finally:
         stop.set()
         sender.join()
@@ -126,3 +143,5 @@ def test_a_capture_error_burst_pages_the_payments_on_call(
     assert alert["annotations"]["runbook_url"].endswith(RUNBOOK)
     assert received["receiver"] == "payments-oncall"
     assert received["annotations"]["runbook_url"].endswith(RUNBOOK)
+    assert on_console["runbook_source"].endswith(RUNBOOK)
+    assert on_console["runbook"] == "/services/payments#capture-availability"

@@ -57,7 +57,8 @@ def up(
         float, typer.Option(help="seconds each step may take to become healthy")
     ] = 120.0,
 ) -> None:
-    """Start Kafka, the topics, every service, the alert sink, Alertmanager and Prometheus."""
+    """Start Kafka, the topics, every service, the alert sink, Alertmanager, Prometheus, Zipkin
+    and the on-call console."""
     stack = _stack()
     try:
         states = stack.up(timeout)

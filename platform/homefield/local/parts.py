@@ -140,7 +140,7 @@ def platform_parts(layout: StackLayout, team: str) -> list[Part]:
         parts.append(_alertmanager(layout, team))
     if layout.prometheus_config.is_file():
         parts.append(_prometheus(layout, team))
-    parts.append(_zipkin(layout, team))
+    parts += [_zipkin(layout, team), _console(layout, team)]
     return parts
 
 

@@ -1,3 +1,4 @@
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -10,6 +11,8 @@ FAKE_APT_GET = 'echo "apt-get $*" >> "$SETUP_LOG"\n'
 FAKE_SUDO = 'exec "$@"\n'
 FAKE_UV = 'echo "uv $*" >> "$SETUP_LOG"\n'
 FAKE_TOOL = "exit 0\n"
+FAKE_NPM = 'echo "npm $*" >> "$SETUP_LOG"\n'
+WEB = "platform/homefield/console/web"
 # A python3 without pip until `apt-get install python3-pip` ran.
 FAKE_PYTHON3 = """\
 if [ "$*" = "-m pip --version" ]; then grep -q python3-pip "$SETUP_LOG"; exit; fi
@@ -24,7 +27,7 @@ chmod +x "$HOME/.local/bin/uv"
 def checkout(tmp_path: Path) -> Path:
     root = tmp_path / "repo"
     poms = ("platform/homefield/local/kafka/pom.xml", "platform/homefield/local/zipkin/pom.xml")
-    for path in ("platform/scripts/setup.sh", *poms):
+    for path in ("platform/scripts/setup.sh", *poms, f"{WEB}/package-lock.json"):
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(REPO / path, root / path)
     for jar in (
@@ -68,15 +71,19 @@ def test_a_fresh_machine_gets_pip_and_every_binary_the_stack_runs_before_uv(
     checkout: Path, tmp_path: Path
 ) -> None:
     fakes = {"apt-get": FAKE_APT_GET, "sudo": FAKE_SUDO, "python3": FAKE_PYTHON3}
-    fakes |= {"java": FAKE_TOOL, "mvn": FAKE_TOOL, "promtool": FAKE_TOOL}
+    fakes |= {"java": FAKE_TOOL, "mvn": FAKE_TOOL, "promtool": FAKE_TOOL, "npm": FAKE_NPM}
     stdout, calls = _setup(checkout, _bin(tmp_path, fakes), tmp_path)
-    packages = "prometheus prometheus-alertmanager kubernetes-client wrk debootstrap python3-pip"
+    packages = (
+        "prometheus prometheus-alertmanager kubernetes-client wrk debootstrap chromium"
+        " chromium-driver python3-pip"
+    )
     assert f"==> installing Debian packages: {packages}" in stdout
     assert calls == [
         "apt-get update -qq",
         f"apt-get install -y -qq --no-install-recommends {packages}",
         "python3 -m pip install --quiet --user uv",
         "uv sync --frozen --quiet",
+        f"npm ci --prefix {WEB} --ignore-scripts --no-audit --no-fund --loglevel=error",
     ]
 
 
@@ -93,8 +100,16 @@ def test_a_machine_with_everything_installs_nothing_and_prints_nothing(
         "kubectl",
         "wrk",
         "debootstrap",
+        "npm",
+        "chromium",
+        "chromedriver",
     )
     fakes = {"apt-get": FAKE_APT_GET, "uv": FAKE_UV, **dict.fromkeys(tools, FAKE_TOOL)}
+    library = checkout / WEB / "node_modules/uplot/dist/uPlot.iife.min.js"
+    library.parent.mkdir(parents=True)
+    library.touch()
+    (checkout / WEB / "node_modules/.package-lock.json").touch()
+    os.utime(checkout / WEB / "package-lock.json", (0, 0))  # the install is newer than the lock
     stdout, calls = _setup(checkout, _bin(tmp_path, fakes), tmp_path)
     assert stdout == ""
     assert calls == ["uv sync --frozen --quiet"]

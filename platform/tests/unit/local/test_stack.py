@@ -47,7 +47,7 @@ def test_nothing_runs_before_up_and_teams_come_from_owners(
 ) -> None:
     stack, _ = shop
     states = {state.part.name: state for state in stack.states()}
-    assert list(states) == ["kafka", "fakeecho", "alert-sink", "zipkin"]
+    assert list(states) == ["kafka", "fakeecho", "alert-sink", "zipkin", "console"]
     assert {name: state.state for name, state in states.items()} == dict.fromkeys(states, "down")
     assert states["kafka"].part.team == "platform"
     assert states["fakeecho"].part.team == "checkout"
@@ -62,7 +62,7 @@ def test_prometheus_and_alertmanager_join_once_their_configs_exist(tmp_path: Pat
     parts = {
         part.name: part for part in LocalStack(layout, Catalog.load(tmp_path), FakeEcho()).parts
     }
-    assert list(parts)[-3:-1] == ["alertmanager", "prometheus"]
+    assert list(parts)[-4:] == ["alertmanager", "prometheus", "zipkin", "console"]
     assert f"--config.file={layout.prometheus_config}" in parts["prometheus"].command
     assert "--web.listen-address=127.0.0.1:9090" in parts["prometheus"].command
     assert "--cluster.listen-address=" in parts["alertmanager"].command
@@ -84,6 +84,14 @@ def test_zipkin_runs_on_a_small_heap_with_bounded_spans_and_services_send_it_spa
     assert zipkin.ready_url == f"http://127.0.0.1:{port}/health"
     assert service.env["OTEL_TRACES_EXPORTER"] == "zipkin"
     assert service.env["OTEL_EXPORTER_ZIPKIN_ENDPOINT"] == f"http://127.0.0.1:{port}/api/v2/spans"
+
+
+def test_the_console_is_a_platform_part_on_its_own_port(shop: tuple[LocalStack, FakeEcho]) -> None:
+    stack, _ = shop
+    console, port = stack.part("console"), stack.layout.console_port
+    assert console.team == "platform"
+    assert console.command[1:] == ("console", "--host", "127.0.0.1", "--port", str(port))
+    assert console.ready_url == f"http://127.0.0.1:{port}/healthz"
 
 
 def test_a_part_whose_jar_is_not_fetched_says_to_run_setup(
