@@ -16,6 +16,8 @@ from homefield.checks.approvals import load_reviews
 from homefield.checks.context import Author, Context
 from homefield.checks.ledger import read_ledger, render_ledger
 from homefield.checks.model import CheckInputError
+from homefield.checks.record import notify as notify_leadership
+from homefield.checks.record import verdict_note
 from homefield.checks.report import render_markdown, render_text, to_json
 from homefield.checks.runner import run_checks
 from homefield.checks.scorecard import (
@@ -25,6 +27,7 @@ from homefield.checks.scorecard import (
     score_services,
 )
 from homefield.ownership import GitError, GitRepo, Ownership, OwnersIndex, service_of
+from homefield.ownership.notes import write_note
 
 DEFAULT_OWNERS_REF = "origin/HEAD"
 
@@ -121,10 +124,19 @@ def check(
             help="Read OWNERS and teams.yaml here: the default branch's tip, never the PR's base."
         ),
     ] = DEFAULT_OWNERS_REF,
+    record: Annotated[
+        bool,
+        typer.Option(
+            help="Write the verdict as a git note (refs/notes/homefield) on the head; "
+            "needs --author-login."
+        ),
+    ] = False,
 ) -> None:
     """Check a change against the home teams' standards. Exit 0 pass, 1 blocked, 2 usage error."""
     if author is not None and author_login is not None:
         raise _fail("give --author or --author-login, not both")
+    if record and author_login is None:
+        raise _fail("--record needs --author-login: a note names the verified opener")
     repo = _repo()
     who = Author(person=author, login=author_login)
     try:
@@ -135,6 +147,8 @@ def check(
         if reviews is not None:
             ctx.reviews = load_reviews(reviews, ctx.teams)
         report = run_checks(ctx)
+        if record and author_login is not None:
+            write_note(repo, report.head, verdict_note(report, author_login))
     except (CheckInputError, CatalogError, GitError) as exc:
         raise _fail(str(exc)) from None
     if output is Format.json:
@@ -146,18 +160,47 @@ def check(
     raise typer.Exit(0 if report.verdict == "pass" else 1)
 
 
+def _date(value: str | None) -> str | None:
+    if value is not None:
+        try:
+            datetime.strptime(value, "%Y-%m-%d")
+        except ValueError:
+            raise typer.BadParameter(f"{value!r} is not a YYYY-MM-DD date") from None
+    return value
+
+
 def ledger(
     rev: Annotated[
         str, typer.Option(help="The branch or revision whose history is read.")
     ] = "HEAD",
+    since: Annotated[
+        str | None,
+        typer.Option(help="Only overrides from this day on (YYYY-MM-DD): the leadership review."),
+    ] = None,
+    new_since: Annotated[
+        str | None, typer.Option(help="Only overrides not reachable from this revision.")
+    ] = None,
+    notify: Annotated[
+        str | None,
+        typer.Option(help="Post each listed override to this Alertmanager for leadership."),
+    ] = None,
 ) -> None:
-    """Every bar-raiser override in the history: date, commit, service, who overrode, and why."""
+    """Every bar-raiser override in the history: date, commit, service, who overrode, and why.
+
+    Overrides with a verdict note name the opener's verified GitHub login; those without one are
+    shown as unverified.
+    """
     repo = _repo()
     try:
-        entries = read_ledger(repo, rev)
-    except GitError as exc:
+        entries = read_ledger(repo, rev, since=_date(since), after=new_since)
+        if notify is not None and entries:
+            index = OwnersIndex.at(repo, repo.resolve(rev))
+            notify_leadership(entries, index.teams, notify)
+    except (GitError, CatalogError, CheckInputError) as exc:
         raise _fail(str(exc)) from None
     typer.echo(render_ledger(entries), nl=False)
+    if notify is not None:
+        typer.echo(f"leadership notified of {len(entries)} override(s) via {notify}", err=True)
 
 
 def scorecard(

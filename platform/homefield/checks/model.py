@@ -97,6 +97,7 @@ class Report:
     missing: list[Requirement]
     bar_raiser: BarRaiser
     author_source: str = ""
+    author_teams: list[str] = field(default_factory=list)
 
     @property
     def verdict(self) -> Literal["pass", "blocked"]:

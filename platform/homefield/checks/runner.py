@@ -61,4 +61,5 @@ def run_checks(ctx: Context) -> Report:
         missing=missing,
         bar_raiser=result,
         author_source=ctx.author_source,
+        author_teams=ctx.author_teams,
     )

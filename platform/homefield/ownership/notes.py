@@ -119,6 +119,23 @@ def note_for_change(repo: GitRepo, commit: str) -> VerdictNote | None:
     return read_note(repo, head)
 
 
+def all_notes(repo: GitRepo) -> dict[str, VerdictNote | NoteError]:
+    """Every verdict note by annotated commit (a NoteError where one cannot be read)."""
+    try:
+        out = repo.run("notes", f"--ref={NOTES_REF}", "list").decode("ascii", "replace")
+    except GitError:
+        return {}
+    pairs = [line.split() for line in out.splitlines() if len(line.split()) == 2]
+    blobs = repo.blobs([blob for blob, _ in pairs])
+    found: dict[str, VerdictNote | NoteError] = {}
+    for blob, commit in pairs:
+        try:
+            found[commit] = parse_note(blobs[blob].decode("utf-8", "replace"))
+        except NoteError as exc:
+            found[commit] = exc
+    return found
+
+
 def write_note(repo: GitRepo, commit: str, note: VerdictNote) -> None:
     """Record ``note`` on ``commit``, replacing an older verdict on the same commit."""
     payload = note.to_json().encode()

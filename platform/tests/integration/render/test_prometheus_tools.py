@@ -85,6 +85,7 @@ def test_amtool_accepts_the_routing(rendered: Path, config: str) -> None:
         (("severity=page",), "platform-oncall"),
         (("team=nobody", "severity=page"), "platform-oncall"),
         (("team=nobody", "severity=ticket"), "platform-channel"),
+        (("team=leadership", "severity=notice"), "leadership-channel"),
     ],
 )
 def test_alerts_reach_their_teams_receiver(

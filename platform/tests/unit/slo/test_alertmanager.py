@@ -10,7 +10,7 @@ def test_each_team_routes_pages_to_on_call_and_tickets_to_its_channel() -> None:
     catalog = Catalog.load(REPO)
     config = alertmanager_config(catalog.teams, fallback_team="platform")
     routes = {route["matchers"][0]: route for route in config["route"]["routes"][:-1]}
-    assert set(routes) == {f'team="{team}"' for team in catalog.teams.teams}
+    assert set(routes) == {f'team="{team}"' for team in [*catalog.teams.teams, "leadership"]}
     payments = routes['team="payments"']
     assert payments["receiver"] == "payments-channel"
     assert payments["routes"][0]["matchers"] == ['severity="page"']
@@ -24,7 +24,7 @@ def test_each_team_routes_pages_to_on_call_and_tickets_to_its_channel() -> None:
 def test_pages_are_sent_sooner_than_tickets() -> None:
     catalog = Catalog.load(REPO)
     config = alertmanager_config(catalog.teams, fallback_team="platform", sink="http://sink:1")
-    page_route = config["route"]["routes"][0]["routes"][0]
+    page_route = config["route"]["routes"][1]["routes"][0]
     assert page_route["group_wait"] == "5s"
     assert config["route"]["group_wait"] == "30s"
     assert config["receivers"][0]["webhook_configs"][0]["url"].startswith("http://sink:1/alerts/")
@@ -37,3 +37,12 @@ def test_a_page_with_no_known_team_wakes_the_fallback_on_call() -> None:
     assert unknown_team["matchers"] == ['severity="page"']
     assert unknown_team["receiver"] == "platform-oncall"
     assert config["route"]["receiver"] == "platform-channel"
+
+
+def test_override_notices_go_to_leadership_first() -> None:
+    catalog = Catalog.load(REPO)
+    config = alertmanager_config(catalog.teams, fallback_team="platform")
+    first = config["route"]["routes"][0]
+    assert (first["matchers"], first["receiver"]) == (['team="leadership"'], "leadership-channel")
+    receivers = {r["name"]: r["webhook_configs"][0]["url"] for r in config["receivers"]}
+    assert receivers["leadership-channel"] == "http://127.0.0.1:9097/alerts/leadership/notice"
