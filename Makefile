@@ -4,7 +4,7 @@ SHELL := /bin/bash
 HF := .venv/bin/homefield
 PYTEST := .venv/bin/pytest
 
-.PHONY: help setup up down status logs test test-unit test-integration test-system lint protos render images check loadtest loadtest-compare bench bench-check
+.PHONY: help setup up down status logs test test-unit test-integration test-system lint protos render openapi images check loadtest loadtest-compare bench bench-check
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -29,6 +29,9 @@ protos: setup ## regenerate protos/gen from protos/shop and the vendored buf/val
 
 render: setup ## regenerate deploy/ from service.yaml, slo.yaml and teams.yaml
 	@$(HF) render
+
+openapi: setup ## regenerate services/storefront/openapi.json, the public API contract (reviewed as a diff)
+	@.venv/bin/python -m storefront.entrypoints.openapi
 
 lint: setup ## ruff and mypy strict on platform/ and services/
 	@.venv/bin/ruff check platform services tests loadtests

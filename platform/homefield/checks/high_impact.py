@@ -10,6 +10,7 @@ import posixpath
 from collections.abc import Callable
 
 from homefield.catalog import CatalogError, parse_service
+from homefield.checks import contracts
 from homefield.checks.context import Context
 from homefield.checks.model import Finding
 from homefield.checks.protos import BREAKING
@@ -74,6 +75,14 @@ def large_tier1_away_change(ctx: Context, _findings: list[Finding]) -> list[str]
     ]
 
 
+def public_api_contract(ctx: Context, _findings: list[Finding]) -> list[str]:
+    return contracts.public_api(ctx)
+
+
+def experiment_decisions(ctx: Context, _findings: list[Finding]) -> list[str]:
+    return contracts.experiments(ctx)
+
+
 TRIGGERS: dict[str, Trigger] = {
     "breaking-proto": breaking_protos,
     "buf-configuration": buf_configuration,
@@ -82,6 +91,8 @@ TRIGGERS: dict[str, Trigger] = {
     "new-dependency": new_dependencies,
     "removed-tests": removed_test_modules,
     "large-tier-1-away-change": large_tier1_away_change,
+    "public-api-contract": public_api_contract,
+    "experiment-decision": experiment_decisions,
 }
 
 

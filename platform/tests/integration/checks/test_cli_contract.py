@@ -141,10 +141,10 @@ def test_author_and_author_login_together_are_a_usage_error(scratch):
 
 def test_a_symlink_under_protos_blocks_with_a_message_not_a_traceback(scratch):
     scratch.append("protos/shop/orders/v1/orders.proto", "// orders, version 1\n")
-    (scratch.root / "protos/shop/orders/v1/latest").symlink_to("/etc/hostname")
+    (scratch.root / "protos/shop/orders/v1/latest.proto").symlink_to("/etc/hostname")
     scratch.commit("alice")
     proc = run_binary(scratch.root, "check", "--base", scratch.base)
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
-    assert "BLOCK protos.lint  protos" in proc.stdout
-    assert "'protos/shop/orders/v1/latest' is a link to an absolute path" in proc.stdout
+    assert "BLOCK protos.lint  orders protos/shop/orders/v1/latest.proto" in proc.stdout
+    assert "protos/shop/orders/v1/latest.proto is a symlink" in proc.stdout

@@ -84,6 +84,11 @@ async def get_experiment_results(
 # Serve the public API from ``app`` (the runtime's HTTP app, next to /healthz and /metrics).
 def mount_api(app: FastAPI, store: Storefront) -> None:
     app.state.storefront = store
+    describe_api(app)
+
+
+# The routes, error handlers and titles alone: what openapi.json, the public contract, shows.
+def describe_api(app: FastAPI) -> None:
     app.title = "Homefield storefront"
     app.description = "The shop's public API. Every /v1 route needs `Authorization: Bearer <key>`."
     install_error_handlers(app)
