@@ -158,7 +158,7 @@ class RelayBench:
         topics = await self._prepare()
         clock = Clock()
         app = self._platform_app(topics)
-        app.consume({OrderConfirmed: shipment_handler(clock)})
+        app.handle("dispatch_shipment", OrderConfirmed, shipment_handler(clock))
         registry = app.metrics.registry
 
         def delivered() -> bool:

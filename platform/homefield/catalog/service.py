@@ -70,7 +70,11 @@ class ServiceSpec(BaseModel):
 
     @property
     def dlq_topic(self) -> str:
-        return f"{self.name}.dlq"
+        """``<name>.dlq``, named by homefield.runtime.dlq (imported here on use: the runtime
+        itself imports the catalog)."""
+        from homefield.runtime.dlq import dlq_topic
+
+        return dlq_topic(self.name)
 
 
 def parse_service(text: str, path: Path | str) -> ServiceSpec:

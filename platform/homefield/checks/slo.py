@@ -1,11 +1,21 @@
-"""slo.invalid: a changed slo.yaml (or runbook) still validates and every runbook link resolves."""
+"""slo.invalid: a changed slo.yaml (or runbook, bootstrap.py or handlers) still validates, every
+runbook link resolves, and every handler or gRPC method it names is registered in bootstrap.py.
+
+bootstrap.py is read with ``ast`` at the head revision: the check never runs the change's code.
+"""
 
 from __future__ import annotations
 
 import posixpath
 
-from homefield.catalog import CatalogError, parse_slos
+from homefield.catalog import CatalogError, SloFile, parse_slos
 from homefield.catalog.markdown import anchors
+from homefield.catalog.registrations import (
+    bootstrap_path,
+    known_names,
+    read_registrations,
+    unregistered,
+)
 from homefield.checks.context import Context
 from homefield.checks.model import Finding
 
@@ -17,7 +27,7 @@ def check(ctx: Context) -> list[Finding]:
     for touch in ctx.services:
         home = f"services/{touch.name}"
         slo_path = f"{home}/slo.yaml"
-        if not (ctx.changed(slo_path) or ctx.changed(f"{home}/RUNBOOK.md")):
+        if not any(ctx.changed(path) for path in _triggers(touch.name)):
             continue
         text = ctx.read("head", [slo_path])[slo_path]
         if text is None:
@@ -35,7 +45,7 @@ def _validate(ctx: Context, service: str, slo_path: str, text: str) -> list[Find
         slos = parse_slos(text, slo_path)
     except CatalogError as exc:
         return [Finding(RULE, "block", str(exc), service, slo_path)]
-    findings: list[Finding] = []
+    findings = _registrations(ctx, service, slo_path, slos)
     home = posixpath.dirname(slo_path)
     for slo in slos.slos:
         file_part, _, anchor = slo.runbook_ref.partition("#")
@@ -48,3 +58,32 @@ def _validate(ctx: Context, service: str, slo_path: str, text: str) -> list[Find
             message = f"SLO {slo.name}: {doc} has no section #{anchor}"
             findings.append(Finding(RULE, "block", message, service, slo_path))
     return findings
+
+
+def _triggers(service: str) -> list[str]:
+    """The files whose change can break an SLO: its own, the runbook, and what registers the
+    names it measures (bootstrap.py, handlers.py)."""
+    bootstrap = bootstrap_path(service)
+    handlers = posixpath.join(posixpath.dirname(bootstrap), "handlers.py")
+    return [f"services/{service}/slo.yaml", f"services/{service}/RUNBOOK.md", bootstrap, handlers]
+
+
+def _registrations(ctx: Context, service: str, slo_path: str, slos: SloFile) -> list[Finding]:
+    bootstrap = bootstrap_path(service)
+    text = ctx.read("head", [bootstrap])[bootstrap]
+    try:
+        registered = read_registrations(text or "", bootstrap)
+    except CatalogError as exc:
+        return [Finding(RULE, "block", str(exc), service, bootstrap)]
+    if text is None:
+        bootstrap += " (missing)"
+    return [
+        Finding(
+            RULE,
+            "block",
+            f"{slo_path}: {problem.message(bootstrap, known_names(registered, problem.field))}",
+            service,
+            slo_path,
+        )
+        for problem in unregistered(slos, registered)
+    ]

@@ -1,7 +1,6 @@
 """homefield.runtime: what every service runs on (settings, logs, tracing, metrics, gRPC, HTTP,
 the event bus with outbox, idempotency and DLQ, graceful shutdown)."""
 
-from homefield.runtime.consumer import HandlerMap
 from homefield.runtime.db import Transaction
 from homefield.runtime.errors import (
     AlreadyExists,
@@ -13,6 +12,8 @@ from homefield.runtime.errors import (
     require_text,
 )
 from homefield.runtime.lifecycle import run_service, serve
+from homefield.runtime.pipeline import Outcome
+from homefield.runtime.registry import RegistrationError
 from homefield.runtime.service import ServiceApp
 from homefield.runtime.settings import Fault, ServiceSettings, SettingsError, load_settings
 
@@ -20,10 +21,11 @@ __all__ = [
     "AlreadyExists",
     "FailedPrecondition",
     "Fault",
-    "HandlerMap",
     "InvalidArgument",
     "InvalidEvent",
     "NotFound",
+    "Outcome",
+    "RegistrationError",
     "ServiceApp",
     "ServiceError",
     "ServiceSettings",

@@ -1,67 +1,88 @@
 """The event consumer: handle in a transaction with the processed ce_id, commit offsets after the
-effect, retry with backoff, and dead-letter what still fails so a partition never stalls."""
+effect, retry with backoff, and dead-letter what still fails so a partition never stalls.
+
+Each polled record is prepared once (pipeline.py). Runs of records go through the batch fast
+path (batching.py); a record the fast path leaves is settled here: retried with exponential
+backoff (tenacity: failures are rare, so this is no hot path), then dead-lettered.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.errors import KafkaError
-from google.protobuf.message import DecodeError, Message
 from opentelemetry.trace import Tracer
+from tenacity import (
+    AsyncRetrying,
+    retry_if_not_exception_type,
+    stop_after_attempt,
+    wait_exponential,
+)
 
-from homefield.runtime.batching import Done, FastPath, Handler, Route, apply_once, handler_span
+from homefield.runtime.batching import FastPath
 from homefield.runtime.db import Database
-from homefield.runtime.envelope import Envelope, EnvelopeError, decode
+from homefield.runtime.dlq import NO_HANDLER, DeadLetterWriter
 from homefield.runtime.errors import InvalidEvent
 from homefield.runtime.faults import FaultInjector
 from homefield.runtime.metrics import Metrics
+from homefield.runtime.pipeline import (
+    Outcome,
+    Poison,
+    Prepared,
+    Ready,
+    Record,
+    Unrouted,
+    apply_once,
+    handler_span,
+    prepare,
+)
+from homefield.runtime.registry import Route
 
 log = logging.getLogger("homefield.consumer")
 
-HandlerMap = Mapping[type[Message], Handler]
+Sleep = Callable[[float], Awaitable[None]]
 
 
 @dataclass(frozen=True)
 class RetryPolicy:
+    """``max_attempts`` in all; the wait after attempt n is ``backoff_seconds * 2 ** (n - 1)``."""
+
     max_attempts: int = 4
     backoff_seconds: float = 0.05
 
-    def delay(self, attempt: int) -> float:
-        return float(self.backoff_seconds * 2 ** (attempt - 1))
-
 
 class EventConsumer:
-    """Consumes a service's topics with its handler map (event class -> handler function)."""
+    """Consumes a service's topics with its registered routes (ce_type -> Route)."""
 
     def __init__(
         self,
         *,
         consumer: AIOKafkaConsumer,
-        dlq_producer: AIOKafkaProducer,
-        dlq_topic: str,
-        handlers: HandlerMap,
+        dead_letters: DeadLetterWriter,
+        routes: Mapping[str, Route],
         db: Database,
         metrics: Metrics,
         tracer: Tracer,
         faults: FaultInjector,
         retry: RetryPolicy,
+        sleep: Sleep = asyncio.sleep,
     ) -> None:
         self._consumer = consumer
-        self._dlq_producer = dlq_producer
-        self._dlq_topic = dlq_topic
-        self._routes = {cls.DESCRIPTOR.full_name: Route(cls, fn) for cls, fn in handlers.items()}
-        self._fast = FastPath(db=db, tracer=tracer, routes=self._routes, has_fault=faults.has)
+        self._dead_letters = dead_letters
+        self._routes = dict(routes)
+        self._fast = FastPath(db=db, tracer=tracer, has_fault=faults.has)
         self._db = db
         self._metrics = metrics
         self._tracer = tracer
         self._faults = faults
         self._retry = retry
+        self._sleep = sleep
         self._stopping = False
 
     def stop(self) -> None:
@@ -71,14 +92,17 @@ class EventConsumer:
     async def run(self) -> None:
         while not self._stopping:
             batch = await self._consumer.getmany(timeout_ms=200, max_records=500)
-            if not batch:
-                continue
-            offsets: dict[TopicPartition, int] = {}
-            for tp, records in batch.items():
-                await self._process_run(records)
-                offsets[tp] = records[-1].offset + 1
-            await self._commit(offsets)
-            self._record_lag(offsets)
+            if batch:
+                await self.handle_batch(batch)
+
+    async def handle_batch(self, batch: Mapping[TopicPartition, Sequence[Record]]) -> None:
+        """Settle every record of one poll, partition by partition, then commit the offsets."""
+        offsets: dict[TopicPartition, int] = {}
+        for tp, records in batch.items():
+            await self._handle_run(records)
+            offsets[tp] = records[-1].offset + 1
+        await self._commit(offsets)
+        self._record_lag(offsets)
 
     async def _commit(self, offsets: dict[TopicPartition, int]) -> None:
         """Commit what was handled. A failed commit (a rebalance took the partitions, or the
@@ -94,137 +118,90 @@ class EventConsumer:
                 "offset commit failed; records will be redelivered", extra={"error": repr(exc)}
             )
 
-    async def _process_run(self, records: list[ConsumerRecord[bytes, bytes]]) -> None:
-        """Records of one partition, in order: the fast path for as many as it takes, this
-        consumer's one-at-a-time path for each record the fast path leaves."""
-        pending = records
+    async def _handle_run(self, records: Sequence[Record]) -> None:
+        """Records of one partition, in order: the fast path for as many as it takes, the
+        retrying path for each record the fast path leaves."""
+        pending = [prepare(record, self._routes) for record in records]
         while pending:
             done, failure = self._fast.apply(pending)
             for item in done:
-                self._report(item)
+                self._report(item.item, item.outcome, item.seconds)
             pending = pending[len(done) :]
             if pending:
-                await self.process(pending[0], failed_once=failure)
+                await self.settle(pending[0], failed_once=failure)
                 pending = pending[1:]
 
-    def _report(self, item: Done) -> None:
-        if item.envelope is None or item.outcome == "ignored":
-            self._metrics.consumed.labels(item.record.topic, "none", "ignored").inc()
-            return
-        self._observe(item.record.topic, item.handler, item.outcome, item.envelope, item.seconds)
+    async def settle(self, item: Prepared, failed_once: Exception | None = None) -> None:
+        """Bring one record to its final outcome. ``failed_once`` is the error of an attempt
+        already made on the fast path: it counts as the first attempt."""
+        if isinstance(item, Unrouted):
+            self._report(item, Outcome.IGNORED, 0.0)
+        elif isinstance(item, Poison):
+            await self._dead_letter(item.record, item.reason, item.handler, attempts=0)
+        else:
+            with handler_span(self._tracer, item):
+                await self._retry_then_dead_letter(item, failed_once)
 
-    async def process(
-        self, record: ConsumerRecord[bytes, bytes], failed_once: Exception | None = None
-    ) -> None:
-        """Handle one record to a final outcome: handled, duplicate, ignored or dead-lettered.
-        ``failed_once`` is the error of an attempt already made on the fast path."""
+    async def _retry_then_dead_letter(self, ready: Ready, failed_once: Exception | None) -> None:
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self._retry.max_attempts),
+            wait=wait_exponential(multiplier=self._retry.backoff_seconds, exp_base=2),
+            retry=retry_if_not_exception_type(InvalidEvent),  # can never apply: no retry
+            sleep=self._sleep,
+            reraise=True,
+        )
+        attempts, outcome, seconds = 0, Outcome.HANDLED, 0.0
         try:
-            envelope = decode(record.value, record.headers)
-        except EnvelopeError as exc:
-            await self._dead_letter(record, f"poison message: {exc}", "none", attempts=0)
+            async for attempt in retrying:
+                with attempt:
+                    attempts = attempt.retry_state.attempt_number
+                    replay = failed_once if attempts == 1 else None
+                    outcome, seconds = await self._attempt(ready, replay)
+        except Exception as exc:  # every attempt failed: the partition moves on without it
+            await self._dead_letter(ready.record, repr(exc), ready.route.name, attempts)
             return
-        route = self._routes.get(envelope.ce_type)
-        if route is None:
-            self._metrics.consumed.labels(record.topic, "none", "ignored").inc()
-            return
-        with handler_span(self._tracer, record, envelope):
-            await self._handle(record, envelope, route, failed_once)
+        self._report(ready, outcome, seconds)
 
-    async def _handle(
-        self,
-        record: ConsumerRecord[bytes, bytes],
-        envelope: Envelope,
-        route: Route,
-        failed_once: Exception | None,
-    ) -> None:
+    async def _attempt(self, ready: Ready, replay: Exception | None) -> tuple[Outcome, float]:
+        """One attempt in its own transaction; ``replay`` is a fast-path failure, counted and
+        logged here like any other so every failed attempt is accounted for in one place."""
+        started = time.perf_counter()
         try:
-            event = route.event_type.FromString(envelope.payload)
-        except DecodeError as exc:
-            await self._dead_letter(record, f"undecodable {envelope.ce_type}: {exc}", route.name, 0)
-            return
-        first = 1
-        if failed_once is not None:
-            self._metrics.consume_errors.labels(record.topic, route.name).inc()
-            if self._retry.max_attempts == 1 or isinstance(failed_once, InvalidEvent):
-                await self._dead_letter(record, repr(failed_once), route.name, 1)
-                return
-            await asyncio.sleep(self._retry.delay(1))
-            first = 2
-        for attempt in range(first, self._retry.max_attempts + 1):
-            started = time.perf_counter()
-            try:
-                await self._faults.apply(route.name)
-                outcome = self._apply(event, envelope, route)
-            except Exception as exc:  # any handler failure is retried, then dead-lettered
-                self._metrics.consume_errors.labels(record.topic, route.name).inc()
-                log.warning(
-                    "handler failed",
-                    extra={
-                        "handler": route.name,
-                        "attempt": attempt,
-                        "ce_id": envelope.ce_id,
-                        "error": repr(exc),
-                    },
-                )
-                if attempt == self._retry.max_attempts or isinstance(exc, InvalidEvent):
-                    await self._dead_letter(record, repr(exc), route.name, attempt)
-                    return
-                await asyncio.sleep(self._retry.delay(attempt))
-                continue
-            self._observe(
-                record.topic, route.name, outcome, envelope, time.perf_counter() - started
+            if replay is not None:
+                raise replay
+            await self._faults.apply(ready.route.name)
+            with self._db.transaction() as tx:
+                outcome = apply_once(tx, ready)
+        except Exception as exc:
+            self._metrics.consume_errors.labels(ready.record.topic, ready.route.name).inc()
+            log.warning(
+                "handler failed",
+                extra={
+                    "handler": ready.route.name,
+                    "ce_id": ready.envelope.ce_id,
+                    "error": repr(exc),
+                },
             )
+            raise
+        return outcome, time.perf_counter() - started
+
+    def _report(self, item: Ready | Unrouted, outcome: Outcome, seconds: float) -> None:
+        topic = item.record.topic
+        if isinstance(item, Unrouted):
+            self._metrics.consumed.labels(topic, NO_HANDLER, outcome).inc()
             return
-
-    def _apply(self, event: Message, envelope: Envelope, route: Route) -> str:
-        with self._db.transaction() as tx:
-            return apply_once(tx, envelope, event, route.handler)
-
-    def _observe(
-        self, topic: str, handler: str, outcome: str, envelope: Envelope, seconds: float
-    ) -> None:
-        self._metrics.consumed.labels(topic, handler, outcome).inc()
-        self._metrics.consume_seconds.labels(topic, handler).observe(seconds)
-        age = (datetime.now(UTC) - envelope.time()).total_seconds()
+        self._metrics.consumed.labels(topic, item.route.name, outcome).inc()
+        self._metrics.consume_seconds.labels(topic, item.route.name).observe(seconds)
+        age = (datetime.now(UTC) - item.envelope.time()).total_seconds()
         self._metrics.event_age.labels(topic).observe(max(age, 0.0))
         log.debug(
-            "event handled", extra={"handler": handler, "outcome": outcome, "ce_id": envelope.ce_id}
+            "event handled",
+            extra={"handler": item.route.name, "outcome": outcome, "ce_id": item.envelope.ce_id},
         )
 
-    async def _dead_letter(
-        self, record: ConsumerRecord[bytes, bytes], error: str, handler: str, attempts: int
-    ) -> None:
-        headers = [
-            *record.headers,
-            ("dlq_error", error[:2000].encode()),
-            ("dlq_original_topic", record.topic.encode()),
-            ("dlq_original_partition", str(record.partition).encode()),
-            ("dlq_original_offset", str(record.offset).encode()),
-            ("dlq_handler", handler.encode()),
-            ("dlq_attempts", str(attempts).encode()),
-        ]
-        while True:
-            try:
-                await self._dlq_producer.send_and_wait(
-                    self._dlq_topic, record.value, key=record.key, headers=headers
-                )
-                break
-            except KafkaError as exc:  # the broker may be restarting: never drop the message
-                self._metrics.produce_errors.labels(self._dlq_topic).inc()
-                log.warning("dead-letter produce failed, retrying", extra={"error": str(exc)})
-                await asyncio.sleep(0.5)
-        self._metrics.produced.labels(self._dlq_topic).inc()
-        self._metrics.dlq.labels(record.topic).inc()
-        self._metrics.consumed.labels(record.topic, handler, "dead_lettered").inc()
-        log.error(
-            "message dead-lettered",
-            extra={
-                "topic": record.topic,
-                "partition": record.partition,
-                "offset": record.offset,
-                "error": error,
-            },
-        )
+    async def _dead_letter(self, record: Record, error: str, handler: str, attempts: int) -> None:
+        await self._dead_letters.write(record, error=error, handler=handler, attempts=attempts)
+        self._metrics.consumed.labels(record.topic, handler, Outcome.DEAD_LETTERED).inc()
 
     def _record_lag(self, committed: dict[TopicPartition, int]) -> None:
         for tp, offset in committed.items():

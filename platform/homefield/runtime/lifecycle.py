@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from homefield.catalog import CatalogError
 from homefield.runtime.logs import configure_logging
+from homefield.runtime.registry import RegistrationError
 from homefield.runtime.service import ServiceApp
 from homefield.runtime.settings import SettingsError
 
@@ -39,7 +40,7 @@ def run_service(name: str, build: Callable[[], ServiceApp]) -> None:
     configure_logging(name)
     try:
         asyncio.run(_build_and_serve(build))
-    except (SettingsError, CatalogError) as exc:
+    except (SettingsError, CatalogError, RegistrationError) as exc:
         sys.stderr.write(f"{name}: {exc}\n")
         raise SystemExit(2) from None
     except RuntimeError as exc:

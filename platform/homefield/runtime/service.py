@@ -7,24 +7,28 @@ import asyncio
 import contextlib
 import logging
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import grpc
 from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
+from google.protobuf.message import Message
 from opentelemetry.sdk.trace import SpanProcessor
 
 from homefield.catalog import Catalog
-from homefield.runtime.consumer import EventConsumer, HandlerMap, RetryPolicy
+from homefield.catalog.registrations import require_registered
+from homefield.runtime.consumer import EventConsumer, RetryPolicy
 from homefield.runtime.db import Database
+from homefield.runtime.dlq import DeadLetterWriter, dlq_topic
 from homefield.runtime.faults import FaultInjector
 from homefield.runtime.grpc_client import open_channel, resolve_endpoint
 from homefield.runtime.grpc_server import GrpcServer
 from homefield.runtime.http import HttpServer, build_ops_app
 from homefield.runtime.kafka import broker_reachable, new_consumer, new_producer, start_with_retry
 from homefield.runtime.metrics import Metrics
+from homefield.runtime.registry import RegistrationError, Registry
 from homefield.runtime.relay import OutboxRelay
 from homefield.runtime.settings import ServiceSettings
 from homefield.runtime.tracing import build_tracer_provider, tracer_for
@@ -70,7 +74,7 @@ class ServiceApp:
         self.http: FastAPI = build_ops_app(
             metrics=self.metrics, tracer=self.tracer, readiness=self._readiness, info=self._info()
         )
-        self._handlers: HandlerMap = {}
+        self.registry = Registry(name, consumes=spec.consumes)
         self._channels: dict[str, grpc.aio.Channel] = {}
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = False
@@ -81,14 +85,27 @@ class ServiceApp:
         self.http_port: int | None = None
 
     # --- what a service adds -------------------------------------------------------------
-    def add_grpc(self, register: Callable[[Any, grpc.aio.Server], None], servicer: Any) -> None:
+    def add_grpc(
+        self,
+        register: Callable[[Any, grpc.aio.Server], None],
+        servicer: Any,
+        *,
+        methods: Sequence[str],
+    ) -> None:
+        """Serve ``servicer`` (registered with its generated ``add_*Servicer_to_server``) as the
+        gRPC service in service.yaml ``provides``; ``methods`` names every method it serves."""
         if self.grpc is None or self.entry.spec.grpc is None:
-            raise ValueError(f"{self.name}: service.yaml declares no grpc section")
-        self.grpc.add(register, servicer, self.entry.spec.grpc.provides[0])
+            raise RegistrationError(f"{self.name}: service.yaml declares no grpc section")
+        grpc_service = self.entry.spec.grpc.provides[0]
+        self.registry.add_grpc_service(grpc_service, methods)
+        self.grpc.add(register, servicer, grpc_service)
 
-    def consume(self, handlers: HandlerMap) -> None:
-        """Handle events from the topics in service.yaml ``consumes`` with this handler map."""
-        self._handlers = handlers
+    def handle(
+        self, name: str, event_type: type[Message], handler: Callable[..., None], **deps: Any
+    ) -> None:
+        """Run ``handler(event, tx, **deps)`` for each ``event_type`` from the topics in
+        service.yaml ``consumes``. ``name`` is its metric label, fault key and SLO name."""
+        self.registry.handle(name, event_type, handler, **deps)
 
     def channel(self, grpc_service: str) -> grpc.aio.Channel:
         """A channel to the service providing ``grpc_service`` (must be listed in ``calls``)."""
@@ -103,11 +120,13 @@ class ServiceApp:
 
     # --- lifecycle -----------------------------------------------------------------------
     async def start(self) -> None:
+        """Refuse an slo.yaml naming what bootstrap.py did not register, then start it all."""
+        require_registered(self.entry, self.registry.registered())
         s, spec = self.settings, self.entry.spec
         self.db.open()
         if self.uses_kafka:
             await self._start_relay()
-        if self._handlers and spec.consumes:
+        if self.registry.routes:
             await self._start_consumer()
         if self.grpc is not None and spec.grpc is not None:
             port = spec.grpc.port if s.grpc_port is None else s.grpc_port
@@ -147,9 +166,12 @@ class ServiceApp:
         await start_with_retry(self._kafka_consumer)
         self.consumer = EventConsumer(
             consumer=self._kafka_consumer,
-            dlq_producer=self._require_producer(),
-            dlq_topic=s.topic_prefix + spec.dlq_topic,
-            handlers=self._handlers,
+            dead_letters=DeadLetterWriter(
+                self._require_producer(),
+                topic=dlq_topic(self.name, s.topic_prefix),
+                metrics=self.metrics,
+            ),
+            routes=self.registry.routes,
             db=self.db,
             metrics=self.metrics,
             tracer=self.tracer,

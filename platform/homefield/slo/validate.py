@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from homefield.catalog import ServiceEntry
+from homefield.catalog.registrations import read_bootstrap, require_registered
 from homefield.catalog.slo import ConsumerLag, GrpcAvailability, GrpcLatency
 from homefield.catalog.yamlfile import load_yaml
 
@@ -24,6 +25,12 @@ def check_slos_against_service(entry: ServiceEntry) -> None:
             field, reason = problem
             doc = load_yaml(entry.directory / "slo.yaml")
             raise doc.error(("slos", index, "sli", field), reason)
+
+
+def check_slos_against_bootstrap(entry: ServiceEntry) -> None:
+    """Raise a CatalogError for an SLO naming a handler or gRPC method that the service's
+    bootstrap.py does not register (read statically, never run)."""
+    require_registered(entry, read_bootstrap(entry))
 
 
 def check_runbook_ref(entry: ServiceEntry) -> None:

@@ -46,6 +46,15 @@ slos:
     objective: 99.9
     sli: {kind: grpc-availability, method: PlaceOrder}
 """
+BOOTSTRAP = """\
+from homefield.runtime import ServiceApp
+
+
+def build(app: ServiceApp) -> ServiceApp:
+    app.handle("record_order", object, print)
+    app.add_grpc(print, object(), methods=["PlaceOrder", "GetOrder"])
+    return app
+"""
 RUNBOOK = "# Runbook\n\n## place-order-availability\n\nSymptom: orders fail.\n"
 ORDERS_PROTO = """\
 syntax = "proto3";
@@ -85,6 +94,7 @@ def service_files(
         f"{home}/CHANGELOG.md": "# Changelog\n\n- first release (checkout)\n",
         f"{home}/src/{name}/__init__.py": "",
         f"{home}/src/{name}/handlers.py": "def handle() -> int:\n    return 1\n",
+        f"{home}/src/{name}/bootstrap.py": BOOTSTRAP,
         f"{home}/tests/unit/test_{name}.py": "def test_handle() -> None:\n    assert True\n",
     }
 

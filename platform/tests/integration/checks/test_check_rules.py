@@ -209,6 +209,45 @@ def test_slo_without_a_runbook_section_blocks_and_with_one_passes(scratch, homef
     assert homefield.check(reviews=scratch.reviews("hiro")).code == 0
 
 
+def test_renaming_a_registered_method_an_slo_measures_blocks(scratch, homefield):
+    bootstrap = "services/orders/src/orders/bootstrap.py"
+    text = (scratch.root / bootstrap).read_text()
+    scratch.write(bootstrap, text.replace('"PlaceOrder"', '"Place"'))
+    scratch.commit("alice")
+    result = homefield.check(reviews=scratch.reviews("bob"))
+    assert result.messages("slo.invalid") == [
+        "services/orders/slo.yaml: SLO place-order-availability: gRPC method 'PlaceOrder' is not"
+        f" registered in {bootstrap} (registered: GetOrder, Place)"
+    ]
+    assert result.code == 1
+
+
+def test_an_slo_naming_an_unregistered_handler_blocks(scratch, homefield):
+    scratch.append(
+        "services/orders/slo.yaml",
+        "  - name: record-availability\n    objective: 99\n"
+        "    sli: {kind: event-availability, handler: record_orders}\n",
+    )
+    scratch.append("services/orders/RUNBOOK.md", "\n## record-availability\n\nSteps.\n")
+    scratch.commit("alice")
+    result = homefield.check(reviews=scratch.reviews("hiro"))
+    assert result.messages("slo.invalid") == [
+        "services/orders/slo.yaml: SLO record-availability: handler 'record_orders' is not"
+        " registered in services/orders/src/orders/bootstrap.py (registered: record_order)"
+    ]
+
+
+def test_a_handler_name_that_is_not_a_literal_blocks_without_running_bootstrap(scratch, homefield):
+    bootstrap = "services/orders/src/orders/bootstrap.py"
+    text = (scratch.root / bootstrap).read_text()
+    scratch.write(bootstrap, text.replace('"record_order"', '"record_" + __import__("os").sep'))
+    scratch.commit("alice")
+    result = homefield.check(reviews=scratch.reviews("bob"))
+    assert result.messages("slo.invalid") == [
+        f"{bootstrap}:5: a handler name must be written as string literals"
+    ]
+
+
 def test_badly_named_metrics_block(scratch, homefield):
     scratch.append(
         ORDERS_SRC,

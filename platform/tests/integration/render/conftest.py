@@ -5,6 +5,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from homefield.catalog.registrations import bootstrap_path
 
 REPO = Path(__file__).resolve().parents[4]
 CATALOG_FILES = ("service.yaml", "slo.yaml", "OWNERS", "RUNBOOK.md", "pyproject.toml")
@@ -40,7 +41,8 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def scratch_repo(tmp_path: Path) -> Path:
-    """A copy of the catalog files only (teams, OWNERS, every service's descriptors)."""
+    """A copy of the catalog files only (teams, OWNERS, every service's descriptors and the
+    bootstrap.py that render reads registered names from)."""
     for name in ("teams.yaml", "OWNERS"):
         shutil.copy(REPO / name, tmp_path / name)
     for service in sorted((REPO / "services").iterdir()):
@@ -51,4 +53,7 @@ def scratch_repo(tmp_path: Path) -> Path:
         for name in CATALOG_FILES:
             if (service / name).is_file():
                 shutil.copy(service / name, target / name)
+        bootstrap = tmp_path / bootstrap_path(service.name)
+        bootstrap.parent.mkdir(parents=True)
+        shutil.copy(REPO / bootstrap_path(service.name), bootstrap)
     return tmp_path

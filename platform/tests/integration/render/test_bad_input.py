@@ -75,3 +75,20 @@ def test_an_objective_whose_fast_page_could_never_fire_is_rejected(
     assert f"services/experiments/slo.yaml:{line}: slos.0.objective:" in result.stderr
     assert "objective 93.05 is too low" in result.stderr and "14.4x" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_an_slo_on_a_handler_bootstrap_does_not_register_names_file_slo_and_name(
+    run_homefield: Homefield, scratch_repo: Path
+) -> None:
+    bootstrap = scratch_repo / "services/payments/src/payments/bootstrap.py"
+    _replace(bootstrap, '"capture_payment",', '"charge_card",')
+    result = run_homefield("render", cwd=scratch_repo)
+    assert result.returncode == 2
+    assert "services/payments/slo.yaml:4: slos.0.sli.handler: SLO capture-availability:" in (
+        result.stderr
+    )
+    assert (
+        "handler 'capture_payment' is not registered in"
+        " services/payments/src/payments/bootstrap.py (registered: charge_card)"
+    ) in result.stderr
+    assert "Traceback" not in result.stderr

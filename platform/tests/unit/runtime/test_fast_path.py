@@ -1,43 +1,14 @@
 """The consumer's fast path: one transaction for a run of records, a savepoint each."""
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from homefield.runtime.batching import FastPath, Route
-from homefield.runtime.db import Database, Transaction, utc_now
-from homefield.runtime.envelope import encode_headers
+from homefield.runtime.batching import FastPath
+from homefield.runtime.db import Database
+from homefield.runtime.pipeline import Outcome, Poison, Ready, Unrouted, prepare
 from opentelemetry.trace import NoOpTracer
-from shop.orders.v1 import events_pb2
 
-
-@dataclass
-class FakeRecord:
-    """Stands in for aiokafka's ConsumerRecord: the fields the consumer reads."""
-
-    value: bytes
-    headers: list[tuple[str, bytes]]
-    topic: str = "orders.v1"
-    partition: int = 0
-    offset: int = 0
-    key: bytes = b""
-
-
-def record(order_id: str, ce_id: str) -> FakeRecord:
-    headers = encode_headers(
-        ce_id=ce_id,
-        ce_type="shop.orders.v1.OrderPlaced",
-        ce_source="//t",
-        ce_time=utc_now(),
-        traceparent="",
-    )
-    return FakeRecord(events_pb2.OrderPlaced(order_id=order_id).SerializeToString(), headers)
-
-
-def remember(event: events_pb2.OrderPlaced, tx: Transaction) -> None:
-    tx.execute("INSERT INTO seen VALUES (?)", (event.order_id,))
-    if event.order_id.startswith("bad"):
-        raise ValueError("cannot handle " + event.order_id)
+from .consumer_fakes import FakeRecord, record, routes
 
 
 @pytest.fixture
@@ -47,19 +18,35 @@ def db(tmp_path: Path) -> Database:
     return database
 
 
-def fast_path(db: Database, faulty: set[str] = frozenset()) -> FastPath:  # type: ignore[assignment]
-    routes = {"shop.orders.v1.OrderPlaced": Route(events_pb2.OrderPlaced, remember)}
-    return FastPath(db=db, tracer=NoOpTracer(), routes=routes, has_fault=lambda n: n in faulty)
+def fast_path(db: Database, faulty: frozenset[str] = frozenset()) -> FastPath:
+    return FastPath(db=db, tracer=NoOpTracer(), has_fault=lambda n: n in faulty)
+
+
+def prepared(*records: FakeRecord) -> list:
+    return [prepare(r, routes()) for r in records]  # type: ignore[arg-type]
 
 
 def seen(db: Database) -> list[str]:
     return [row[0] for row in db.conn.execute("SELECT id FROM seen ORDER BY rowid")]
 
 
+def test_prepare_tells_ready_unrouted_and_poison_apart() -> None:
+    unknown = record("a", "2", ce_type="shop.orders.v1.OrderShipped")
+    garbled = record("a", "3")
+    garbled.value = b"\xff\xff\xff"
+    items = prepared(record("a", "1"), unknown, FakeRecord(b"junk", []), garbled)
+    assert [type(item) for item in items] == [Ready, Unrouted, Poison, Poison]
+    assert "missing CloudEvents headers" in items[2].reason
+    assert (items[3].handler, items[3].reason.split(":")[0]) == (
+        "remember_order",
+        "undecodable shop.orders.v1.OrderPlaced",
+    )
+
+
 def test_a_failing_handler_stops_the_run_and_only_its_own_writes_roll_back(db: Database) -> None:
-    records = [record("a", "1"), record("bad", "2"), record("c", "3")]
-    done, failure = fast_path(db).apply(records)  # type: ignore[arg-type]
-    assert [d.outcome for d in done] == ["handled"]
+    items = prepared(record("a", "1"), record("bad", "2"), record("c", "3"))
+    done, failure = fast_path(db).apply(items)
+    assert [d.outcome for d in done] == [Outcome.HANDLED]
     assert isinstance(failure, ValueError)
     assert seen(db) == ["a"]
     processed = db.conn.execute("SELECT ce_id FROM processed_events").fetchall()
@@ -67,16 +54,21 @@ def test_a_failing_handler_stops_the_run_and_only_its_own_writes_roll_back(db: D
 
 
 def test_a_redelivered_event_in_the_same_run_is_a_duplicate(db: Database) -> None:
-    done, failure = fast_path(db).apply([record("a", "1"), record("a", "1")])  # type: ignore[arg-type]
+    done, failure = fast_path(db).apply(prepared(record("a", "1"), record("a", "1")))
     assert failure is None
-    assert [d.outcome for d in done] == ["handled", "duplicate"]
+    assert [d.outcome for d in done] == [Outcome.HANDLED, Outcome.DUPLICATE]
     assert seen(db) == ["a"]
 
 
-def test_poison_and_faulted_handlers_are_left_to_the_slow_path(db: Database) -> None:
-    poison = FakeRecord(b"junk", [])
-    done, failure = fast_path(db).apply([record("a", "1"), poison])  # type: ignore[arg-type]
+def test_unrouted_events_are_ignored_without_leaving_the_fast_path(db: Database) -> None:
+    unknown = record("x", "9", ce_type="shop.orders.v1.OrderShipped")
+    done, failure = fast_path(db).apply(prepared(unknown, record("a", "1")))
+    assert ([d.outcome for d in done], failure) == ([Outcome.IGNORED, Outcome.HANDLED], None)
+
+
+def test_poison_and_faulted_handlers_are_left_to_the_retrying_path(db: Database) -> None:
+    done, failure = fast_path(db).apply(prepared(record("a", "1"), FakeRecord(b"junk", [])))
     assert (len(done), failure) == (1, None)
-    done, failure = fast_path(db, {"remember"}).apply([record("b", "2")])  # type: ignore[arg-type]
+    done, failure = fast_path(db, frozenset({"remember_order"})).apply(prepared(record("b", "2")))
     assert (done, failure) == ([], None)
     assert seen(db) == ["a"]

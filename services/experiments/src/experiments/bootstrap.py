@@ -6,11 +6,12 @@ from typing import Any
 
 from homefield.runtime import ServiceApp, load_settings
 from shop.experiments.v1.experiments_pb2_grpc import add_ExperimentServiceServicer_to_server
+from shop.orders.v1.events_pb2 import OrderConfirmed
 
+from experiments import handlers
 from experiments.adapters.repository import SCHEMA
 from experiments.domain.definitions import load_experiments
 from experiments.entrypoints.grpc import ExperimentServicer
-from experiments.handlers import HANDLERS
 from experiments.settings import ExperimentsSettings
 
 
@@ -18,6 +19,10 @@ def build(settings: ExperimentsSettings | None = None, **options: Any) -> Servic
     settings = settings or load_settings(ExperimentsSettings)
     app = ServiceApp("experiments", settings, schema=SCHEMA, **options)
     definitions = load_experiments(app.catalog.root / settings.experiments_file)
-    app.consume(HANDLERS)
-    app.add_grpc(add_ExperimentServiceServicer_to_server, ExperimentServicer(app.db, definitions))
+    app.handle("record_conversion", OrderConfirmed, handlers.record_conversion)
+    app.add_grpc(
+        add_ExperimentServiceServicer_to_server,
+        ExperimentServicer(app.db, definitions),
+        methods=["Assign", "GetResults"],
+    )
     return app

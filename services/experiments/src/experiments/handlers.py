@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from homefield.runtime import HandlerMap, Transaction
+from homefield.runtime import Transaction
 from shop.orders.v1 import events_pb2 as order_events
 
 from experiments.adapters import repository
@@ -21,8 +21,3 @@ def record_conversion(event: order_events.OrderConfirmed, tx: Transaction) -> No
             order_id=event.order_id,
             total_cents=event.total_cents,
         )
-
-
-HANDLERS: HandlerMap = {
-    order_events.OrderConfirmed: record_conversion,
-}

@@ -5,10 +5,12 @@ from pathlib import Path
 
 import pytest
 from experiments.adapters.repository import SCHEMA
+from experiments.bootstrap import build
 from experiments.domain.assignment import choose_variant
 from experiments.domain.definitions import Experiment, Variant, load_experiments
 from experiments.entrypoints.grpc import ExperimentServicer
-from experiments.handlers import HANDLERS, record_conversion
+from experiments.handlers import record_conversion
+from experiments.settings import ExperimentsSettings
 from homefield.runtime import InvalidArgument, NotFound
 from homefield.runtime.db import Database
 from shop.experiments.v1 import experiments_pb2
@@ -62,8 +64,15 @@ def unit_in(variant: str, start: int = 0) -> str:
     )
 
 
-def test_order_confirmed_is_the_only_event_handled() -> None:
-    assert HANDLERS == {events_pb2.OrderConfirmed: record_conversion}
+async def test_order_confirmed_is_the_only_event_handled(tmp_path: Path) -> None:
+    app = build(ExperimentsSettings(database_path=tmp_path / "x.sqlite3"))
+    [route] = app.registry.routes.values()
+    assert (route.name, route.event_type, route.handler) == (
+        "record_conversion",
+        events_pb2.OrderConfirmed,
+        record_conversion,
+    )
+    assert set(app.registry.grpc_methods) == {"Assign", "GetResults"}
 
 
 async def test_assign_returns_the_variant_and_its_params(weblab: ExperimentServicer) -> None:

@@ -6,10 +6,11 @@ from typing import Any
 
 from homefield.runtime import ServiceApp, load_settings
 from shop.inventory.v1.inventory_pb2_grpc import add_InventoryServiceServicer_to_server
+from shop.orders.v1 import events_pb2 as order_events
 
+from inventory import handlers
 from inventory.adapters.stock import SCHEMA, seed_scaled
 from inventory.entrypoints.grpc import InventoryServicer
-from inventory.handlers import HANDLERS
 from inventory.settings import InventorySettings
 
 
@@ -18,6 +19,10 @@ def build(settings: InventorySettings | None = None, **options: Any) -> ServiceA
     app = ServiceApp(
         "inventory", settings, schema=SCHEMA, seed=seed_scaled(settings.seed_stock_scale), **options
     )
-    app.consume(HANDLERS)
-    app.add_grpc(add_InventoryServiceServicer_to_server, InventoryServicer(app.db))
+    app.handle("reserve_stock", order_events.OrderPlaced, handlers.reserve_stock)
+    app.handle("release_reservation", order_events.OrderCancelled, handlers.release_reservation)
+    app.handle("settle_shipped_stock", order_events.OrderShipped, handlers.settle_shipped_stock)
+    app.add_grpc(
+        add_InventoryServiceServicer_to_server, InventoryServicer(app.db), methods=["ListProducts"]
+    )
     return app

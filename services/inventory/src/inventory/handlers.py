@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from homefield.runtime import HandlerMap, Transaction
+from homefield.runtime import Transaction
 from shop.inventory.v1 import events_pb2 as inventory_events
 from shop.orders.v1 import events_pb2 as order_events
 
@@ -42,10 +42,3 @@ def settle_shipped_stock(event: order_events.OrderShipped, tx: Transaction) -> N
     lines = stock.held_lines(tx, event.order_id)
     if lines:
         stock.settle(tx, event.order_id, lines, state="shipped")
-
-
-HANDLERS: HandlerMap = {
-    order_events.OrderPlaced: reserve_stock,
-    order_events.OrderCancelled: release_reservation,
-    order_events.OrderShipped: settle_shipped_stock,
-}

@@ -5,16 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from homefield.runtime import ServiceApp, load_settings
+from shop.orders.v1 import events_pb2 as order_events
 
+from notifications import handlers
 from notifications.adapters.sent_log import SCHEMA
 from notifications.entrypoints.http import build_router
-from notifications.handlers import HANDLERS
 from notifications.settings import NotificationsSettings
 
 
 def build(settings: NotificationsSettings | None = None, **options: Any) -> ServiceApp:
     settings = settings or load_settings(NotificationsSettings)
     app = ServiceApp("notifications", settings, schema=SCHEMA, **options)
-    app.consume(HANDLERS)
+    app.handle("notify_order_placed", order_events.OrderPlaced, handlers.notify_order_placed)
+    app.handle(
+        "notify_order_confirmed", order_events.OrderConfirmed, handlers.notify_order_confirmed
+    )
+    app.handle("notify_order_shipped", order_events.OrderShipped, handlers.notify_order_shipped)
+    app.handle(
+        "notify_order_cancelled", order_events.OrderCancelled, handlers.notify_order_cancelled
+    )
     app.http.include_router(build_router(app.db))
     return app

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from homefield.runtime import HandlerMap, Transaction
+from homefield.runtime import Transaction
 from shop.orders.v1 import events_pb2 as order_events
 from shop.orders.v1 import orders_pb2
 
@@ -41,11 +41,3 @@ def notify_order_cancelled(event: order_events.OrderCancelled, tx: Transaction) 
     reason = _CANCEL_REASONS.get(event.reason, CancelReason.UNSPECIFIED)
     notice = messages.cancelled(event.order_id, event.customer_id, reason=reason)
     sent_log.record(tx, notice)
-
-
-HANDLERS: HandlerMap = {
-    order_events.OrderPlaced: notify_order_placed,
-    order_events.OrderConfirmed: notify_order_confirmed,
-    order_events.OrderShipped: notify_order_shipped,
-    order_events.OrderCancelled: notify_order_cancelled,
-}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from homefield.runtime import HandlerMap, Transaction
+from homefield.runtime import Transaction
 from shop.inventory.v1 import events_pb2 as inventory_events
 from shop.orders.v1 import events_pb2 as order_events
 from shop.orders.v1 import orders_pb2
@@ -108,12 +108,3 @@ def _publish_cancelled(
         ),
         key=order.order_id,
     )
-
-
-HANDLERS: HandlerMap = {
-    inventory_events.StockReserved: mark_reserved,
-    inventory_events.StockRejected: cancel_out_of_stock,
-    payment_events.PaymentCaptured: confirm_order,
-    payment_events.PaymentDeclined: cancel_payment_declined,
-    shipping_events.ShipmentDispatched: mark_shipped,
-}

@@ -1,21 +1,36 @@
-"""Payments' composition root."""
+"""Payments' composition root: the card gateway is chosen here and injected into the handler."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from homefield.runtime import ServiceApp, load_settings
+from shop.orders.v1.events_pb2 import OrderReserved
 from shop.payments.v1.payments_pb2_grpc import add_PaymentServiceServicer_to_server
 
+from payments import handlers
+from payments.adapters.card_gateway import StripeTestGateway
 from payments.adapters.ledger import SCHEMA
+from payments.domain.gateway import CardGateway
 from payments.entrypoints.grpc import PaymentServicer
-from payments.handlers import HANDLERS
 from payments.settings import PaymentsSettings
 
 
-def build(settings: PaymentsSettings | None = None, **options: Any) -> ServiceApp:
+def build(
+    settings: PaymentsSettings | None = None,
+    *,
+    gateway: CardGateway | None = None,
+    **options: Any,
+) -> ServiceApp:
     settings = settings or load_settings(PaymentsSettings)
     app = ServiceApp("payments", settings, schema=SCHEMA, **options)
-    app.consume(HANDLERS)
-    app.add_grpc(add_PaymentServiceServicer_to_server, PaymentServicer(app.db))
+    app.handle(
+        "capture_payment",
+        OrderReserved,
+        handlers.capture_payment,
+        gateway=gateway or StripeTestGateway(),
+    )
+    app.add_grpc(
+        add_PaymentServiceServicer_to_server, PaymentServicer(app.db), methods=["GetPayment"]
+    )
     return app

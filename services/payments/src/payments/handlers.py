@@ -4,26 +4,24 @@ from __future__ import annotations
 
 import uuid
 
-from homefield.runtime import HandlerMap, InvalidEvent, Transaction
+from homefield.runtime import InvalidEvent, Transaction
 from shop.orders.v1 import events_pb2 as order_events
 from shop.payments.v1 import events_pb2 as payment_events
 
 from payments.adapters import ledger
-from payments.adapters.card_gateway import StripeTestGateway
 from payments.domain.gateway import CardGateway
 from payments.domain.model import Captured, PaymentStatus
 
 
 def capture_payment(
-    event: order_events.OrderReserved, tx: Transaction, *, gateway: CardGateway | None = None
+    event: order_events.OrderReserved, tx: Transaction, *, gateway: CardGateway
 ) -> None:
     """Charge the card once per order; a repeated OrderReserved finds the payment and stops."""
     if not event.order_id:
         raise InvalidEvent("OrderReserved without an order_id")
     if ledger.has_payment(tx, event.order_id):
         return
-    card = gateway or StripeTestGateway()
-    result = card.charge(
+    result = gateway.charge(
         token=event.payment_token, amount_cents=event.total_cents, idempotency_key=event.order_id
     )
     payment_id = "pay_" + uuid.uuid4().hex
@@ -61,8 +59,3 @@ def _record_capture(
         order_id=event.order_id, payment_id=payment_id, amount_cents=event.total_cents
     )
     tx.publish(captured, key=event.order_id)
-
-
-HANDLERS: HandlerMap = {
-    order_events.OrderReserved: capture_payment,
-}

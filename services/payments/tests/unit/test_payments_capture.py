@@ -4,12 +4,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from homefield.catalog import CatalogError
 from homefield.runtime import InvalidEvent
 from homefield.runtime.db import Database
+from homefield.runtime.registry import Registry
 from payments.adapters import ledger
+from payments.adapters.card_gateway import StripeTestGateway
 from payments.adapters.ledger import SCHEMA
+from payments.bootstrap import build
 from payments.domain.model import Captured, ChargeResult, PaymentStatus
-from payments.handlers import HANDLERS, capture_payment
+from payments.handlers import capture_payment
+from payments.settings import PaymentsSettings
 from shop.orders.v1.events_pb2 import OrderReserved
 from shop.payments.v1.events_pb2 import PaymentCaptured, PaymentDeclined
 
@@ -41,7 +46,7 @@ def reserved(order_id: str = "o-1", token: str = "tok_visa", total: int = 2599) 
 
 def deliver(db: Database, event: OrderReserved, gateway: FakeCardGateway | None = None) -> None:
     with db.transaction() as tx:
-        capture_payment(event, tx, gateway=gateway)
+        capture_payment(event, tx, gateway=gateway or StripeTestGateway())
 
 
 def outbox(db: Database) -> list[tuple[str, bytes]]:
@@ -118,5 +123,32 @@ def test_event_without_order_id_is_refused_and_leaves_no_trace(db: Database) -> 
     assert db.conn.execute("SELECT COUNT(*) FROM payments").fetchone()[0] == 0
 
 
-def test_order_reserved_is_handled_by_capture_payment() -> None:
-    assert HANDLERS[OrderReserved].__name__ == "capture_payment"
+async def test_bootstrap_registers_capture_payment_with_the_gateway_it_is_given(
+    tmp_path: Path,
+) -> None:
+    gateway = FakeCardGateway()
+    app = build(PaymentsSettings(database_path=tmp_path / "p.sqlite3"), gateway=gateway)
+    route = app.registry.routes[OrderReserved.DESCRIPTOR.full_name]
+    assert (route.name, route.event_type) == ("capture_payment", OrderReserved)
+    app.db.open()
+    try:
+        with app.db.transaction() as tx:
+            route.handler(reserved("o-7", total=700), tx)
+    finally:
+        app.db.close()
+    assert gateway.charges == [("tok_visa", 700, "o-7")]
+
+
+async def test_payments_refuses_to_start_when_slo_yaml_names_an_unregistered_handler(
+    tmp_path: Path,
+) -> None:
+    app = build(PaymentsSettings(database_path=tmp_path / "p.sqlite3"))
+    app.registry = Registry("payments", consumes=["orders.v1"])
+    app.registry.handle("charge_card", OrderReserved, capture_payment, gateway=FakeCardGateway())
+    with pytest.raises(CatalogError) as refused:
+        await app.start()
+    assert "payments/slo.yaml:4: slos.0.sli.handler: SLO capture-availability: handler" in str(
+        refused.value
+    )
+    assert "'capture_payment' is not registered" in str(refused.value)
+    assert not (tmp_path / "p.sqlite3").exists()

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from homefield.runtime import InvalidArgument, NotFound
 from homefield.runtime.db import Database
+from payments.adapters.card_gateway import StripeTestGateway
 from payments.adapters.ledger import SCHEMA
 from payments.entrypoints.grpc import PaymentServicer
 from payments.handlers import capture_payment
@@ -27,7 +28,7 @@ async def test_get_payment_reports_the_capture_and_its_count(db: Database) -> No
     )
     for _ in range(2):
         with db.transaction() as tx:
-            capture_payment(event, tx)
+            capture_payment(event, tx, gateway=StripeTestGateway())
 
     response = await PaymentServicer(db).GetPayment(
         payments_pb2.GetPaymentRequest(order_id="o-1"), None
@@ -41,7 +42,7 @@ async def test_get_payment_reports_the_capture_and_its_count(db: Database) -> No
 async def test_get_payment_reports_a_decline_reason(db: Database) -> None:
     event = OrderReserved(order_id="o-2", customer_id="c", total_cents=900, payment_token="tok_x")
     with db.transaction() as tx:
-        capture_payment(event, tx)
+        capture_payment(event, tx, gateway=StripeTestGateway())
 
     response = await PaymentServicer(db).GetPayment(
         payments_pb2.GetPaymentRequest(order_id="o-2"), None

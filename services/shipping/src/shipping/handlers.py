@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from homefield.runtime import HandlerMap, InvalidEvent, Transaction
+from homefield.runtime import InvalidEvent, Transaction
 from homefield.runtime.db import utc_now
 from shop.orders.v1 import events_pb2 as order_events
 from shop.shipping.v1 import events_pb2 as shipping_events
@@ -35,8 +35,3 @@ def dispatch_shipment(event: order_events.OrderConfirmed, tx: Transaction) -> No
         tracking_number=shipment.tracking_number,
     )
     tx.publish(dispatched, key=shipment.order_id)
-
-
-HANDLERS: HandlerMap = {
-    order_events.OrderConfirmed: dispatch_shipment,
-}

@@ -8,8 +8,10 @@ from homefield.runtime import InvalidArgument, InvalidEvent, NotFound
 from homefield.runtime.db import Database
 from shipping.adapters import shipments
 from shipping.adapters.shipments import SCHEMA
+from shipping.bootstrap import build
 from shipping.entrypoints.grpc import ShippingServicer
-from shipping.handlers import HANDLERS, dispatch_shipment
+from shipping.handlers import dispatch_shipment
+from shipping.settings import ShippingSettings
 from shop.orders.v1.events_pb2 import OrderConfirmed
 from shop.orders.v1.orders_pb2 import OrderItem
 from shop.shipping.v1 import shipping_pb2
@@ -80,8 +82,10 @@ def test_event_without_order_id_is_refused_and_ships_nothing(db: Database) -> No
     assert dispatched(db) == []
 
 
-def test_order_confirmed_is_handled_by_dispatch_shipment() -> None:
-    assert HANDLERS[OrderConfirmed].__name__ == "dispatch_shipment"
+async def test_order_confirmed_is_handled_by_dispatch_shipment(tmp_path: Path) -> None:
+    app = build(ShippingSettings(database_path=tmp_path / "s.sqlite3"))
+    route = app.registry.routes[OrderConfirmed.DESCRIPTOR.full_name]
+    assert (route.name, route.handler) == ("dispatch_shipment", dispatch_shipment)
 
 
 async def test_get_shipment_returns_the_dispatched_parcel(db: Database) -> None:
