@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
-from aiokafka.errors import KafkaError as ClientKafkaError
+from aiokafka.errors import KafkaError
 from bench_grpc import GrpcBench
 from bench_relay import RelayBench
 from bench_rounds import (
@@ -36,7 +36,7 @@ from bench_rounds import (
 )
 from homefield.catalog import Catalog, find_repo_root
 from homefield.local.health import free_port
-from homefield.local.kafka import KafkaError, KafkaSettings, LocalKafka, require_kafka_libs
+from homefield.local.kafka import BrokerError, KafkaSettings, LocalKafka, require_kafka_libs
 
 RELAY_TARGET = 0.85
 GRPC_TARGET = 0.9
@@ -168,10 +168,10 @@ def main(argv: list[str] | None = None) -> int:
         else:
             with kafka_broker(find_repo_root()) as bootstrap:
                 results = asyncio.run(run_all(args, bootstrap))
-    except KafkaError as exc:
+    except BrokerError as exc:
         typer.echo(f"bench: the Kafka broker is not available: {exc}", err=True)
         return 1
-    except (ClientKafkaError, TimeoutError) as exc:
+    except (KafkaError, TimeoutError) as exc:
         typer.echo(f"bench: a round could not finish: {exc!r}", err=True)
         return 1
     for line in render_table(results):

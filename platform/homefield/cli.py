@@ -10,7 +10,7 @@ from homefield.console.cli import register as register_console
 from homefield.deploy.cli import register as register_images
 from homefield.local.cli import register as register_local
 from homefield.ops.cli import register as register_ops
-from homefield.slo.cli import register as register_render
+from homefield.render.cli import register as register_render
 
 app = typer.Typer(
     help="Homefield platform tools: local run, ownership checks, rendering and code generation.",

@@ -7,9 +7,9 @@ from typing import Any
 
 from homefield.catalog import Catalog, ServiceEntry
 from homefield.deploy.env import image_name, service_env
+from homefield.local.kafka import kafka_image
 from homefield.render.text import yaml_text
 
-KAFKA_IMAGE = "apache/kafka:4.0.0"
 PROMETHEUS_IMAGE = "prom/prometheus:v2.53.2"
 ALERTMANAGER_IMAGE = "prom/alertmanager:v0.27.0"
 GRAFANA_IMAGE = "grafana/grafana:11.3.0"
@@ -39,7 +39,7 @@ def _kafka() -> dict[str, Any]:
     }
     probe = "/opt/kafka/bin/kafka-broker-api-versions.sh --bootstrap-server localhost:9092"
     return {
-        "image": KAFKA_IMAGE,
+        "image": kafka_image(),
         "environment": env,
         "healthcheck": {
             "test": ["CMD-SHELL", f"{probe} > /dev/null 2>&1"],
@@ -56,7 +56,7 @@ def _topics(catalog: Catalog) -> dict[str, Any]:
         for topic, partitions in sorted(catalog.topics().items())
     ]
     return {
-        "image": KAFKA_IMAGE,
+        "image": kafka_image(),
         "depends_on": {"kafka": {"condition": "service_healthy"}},
         "entrypoint": ["/bin/sh", "-c"],
         "command": [" && ".join(creates)],

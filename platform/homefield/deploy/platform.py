@@ -6,9 +6,9 @@ from typing import Any
 
 from homefield.deploy.env import KAFKA_CLUSTER, NAMESPACE
 from homefield.deploy.monitoring import prometheus_rule
+from homefield.local.kafka import kafka_version
 from homefield.render.text import yaml_text
 
-KAFKA_VERSION = "4.0.0"
 KAFKA_NODES = 3
 PART_OF = {"app.kubernetes.io/part-of": "homefield"}
 
@@ -63,7 +63,7 @@ def kafka_cluster() -> dict[str, Any]:
             "annotations": {"strimzi.io/node-pools": "enabled", "strimzi.io/kraft": "enabled"},
         },
         "spec": {
-            "kafka": {"version": KAFKA_VERSION, "listeners": listeners, "config": config},
+            "kafka": {"version": kafka_version(), "listeners": listeners, "config": config},
             "entityOperator": {"topicOperator": {}, "userOperator": {}},
         },
     }

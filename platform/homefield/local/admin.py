@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import KafkaError as AIOKafkaError
+from aiokafka.errors import KafkaError
 
 from homefield.catalog import Catalog
 from homefield.local.health import port_in_use
@@ -70,7 +70,7 @@ def broker_ready(bootstrap: str, *, timeout: float = 5.0) -> bool:
         return False
     try:
         return run_blocking(lambda: broker_count(bootstrap, timeout=timeout)) > 0
-    except (AIOKafkaError, OSError, TimeoutError):
+    except (KafkaError, OSError, TimeoutError):
         return False
 
 

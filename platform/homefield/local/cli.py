@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from homefield.catalog import Catalog, CatalogError, find_repo_root
-from homefield.local.kafka import KafkaError
+from homefield.local.kafka import BrokerError
 from homefield.local.parts import StackLayout
 from homefield.local.stack import LocalStack, PartState, StackError
 
@@ -62,7 +62,7 @@ def up(
     stack = _stack()
     try:
         states = stack.up(timeout)
-    except (StackError, KafkaError) as exc:
+    except (StackError, BrokerError) as exc:
         typer.echo(f"error: {exc}", err=True)
         typer.echo("see `homefield logs`; `homefield down` stops what did start", err=True)
         raise typer.Exit(1) from None
@@ -136,7 +136,7 @@ def restart(
     try:
         stack.part(part)
         restart_service(part, root=stack.layout.root, env=extra)
-    except (StackError, KafkaError) as exc:
+    except (StackError, BrokerError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
     typer.echo(f"{part}: restarted" + (f" with {', '.join(sorted(extra))}" if extra else ""))

@@ -26,7 +26,7 @@ _JVM_FLAGS = (
 )
 
 
-class KafkaError(Exception):
+class BrokerError(Exception):
     """The local broker could not be found, formatted, started or reached."""
 
 
@@ -35,7 +35,12 @@ def kafka_version(pom: Path = POM) -> str:
     try:
         return pom_property(pom, "kafka.version")
     except PomError as exc:
-        raise KafkaError(str(exc)) from None
+        raise BrokerError(str(exc)) from None
+
+
+def kafka_image() -> str:
+    """The apache/kafka image of the same version, for compose and Docker-based tests."""
+    return f"apache/kafka:{kafka_version()}"
 
 
 def kafka_libs(root: Path) -> Path:
@@ -46,7 +51,7 @@ def kafka_libs(root: Path) -> Path:
 def require_kafka_libs(root: Path) -> Path:
     libs = kafka_libs(root)
     if not any(libs.glob("kafka_2.13-*.jar")):
-        raise KafkaError(f"no Kafka jars in {libs}: run `make setup` to fetch them")
+        raise BrokerError(f"no Kafka jars in {libs}: run `make setup` to fetch them")
     return libs
 
 
@@ -160,7 +165,7 @@ Configuration:
 def _java() -> str:
     found = shutil.which("java")
     if found is None:
-        raise KafkaError("java not found on PATH: install Java 17 or newer")
+        raise BrokerError("java not found on PATH: install Java 17 or newer")
     return found
 
 
@@ -219,7 +224,7 @@ class LocalKafka:
         result = subprocess.run(command, capture_output=True, text=True, check=False)
         if result.returncode != 0:
             output = "\n".join((result.stdout + result.stderr).splitlines()[-10:])
-            raise KafkaError(f"formatting {self.settings.log_dir} failed:\n{output}")
+            raise BrokerError(f"formatting {self.settings.log_dir} failed:\n{output}")
 
     def start(self) -> int:
         """Start the broker unless it runs (formatting its storage on first use); return its pid."""
@@ -234,15 +239,15 @@ class LocalKafka:
         )
 
     def wait_ready(self, timeout: float = 90.0) -> None:
-        """Block until the broker answers a metadata request; KafkaError if it dies or times out."""
+        """Block until the broker answers a metadata request; BrokerError if it dies or is late."""
         deadline = time.monotonic() + timeout
         while not broker_ready(self.bootstrap):
             if self.pid is None:
-                raise KafkaError(
+                raise BrokerError(
                     f"the broker exited; end of {self.log_path}:\n{tail(self.log_path)}"
                 )
             if time.monotonic() >= deadline:
-                raise KafkaError(
+                raise BrokerError(
                     f"the broker did not answer on {self.bootstrap} within {timeout:g}s; "
                     f"end of {self.log_path}:\n{tail(self.log_path)}"
                 )

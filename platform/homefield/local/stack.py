@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from aiokafka.errors import KafkaError as AIOKafkaError
+from aiokafka.errors import KafkaError
 
 from homefield.catalog import Catalog
 from homefield.local import processes
@@ -18,7 +18,7 @@ from homefield.local.admin import (
     run_blocking,
 )
 from homefield.local.health import http_ok, port_in_use
-from homefield.local.kafka import KafkaError, KafkaSettings, LocalKafka, require_kafka_libs
+from homefield.local.kafka import BrokerError, KafkaSettings, LocalKafka, require_kafka_libs
 from homefield.local.logtail import tail
 from homefield.local.parts import Part, StackLayout, plan_parts
 
@@ -105,7 +105,7 @@ class LocalStack:
             pid = self.kafka().start() if part.is_kafka else self._spawn(part)
         except FileNotFoundError as exc:
             raise StackError(f"{part.name}: {exc.filename} not found; run `make setup`") from None
-        except (KafkaError, OSError) as exc:
+        except (BrokerError, OSError) as exc:
             raise StackError(f"{part.name}: {exc}") from None
         self.echo(f"{part.name}: started (pid {pid})")
         return pid
@@ -161,7 +161,7 @@ class LocalStack:
         bootstrap = self.layout.kafka_bootstrap
         try:
             created = run_blocking(lambda: create_topics(bootstrap, wanted))
-        except (TopicError, AIOKafkaError, OSError, TimeoutError) as exc:
+        except (TopicError, KafkaError, OSError, TimeoutError) as exc:
             reason = str(exc) or type(exc).__name__
             raise StackError(
                 f"kafka: creating the topics on {bootstrap} failed: {reason}"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
-_DLQ_PREFIX = "dlq_"
+from homefield.runtime import dlq as names
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class DeadLetter:
 
     @property
     def replay_headers(self) -> list[tuple[str, bytes]]:
-        return [(k, v) for k, v in self.headers if not k.startswith(_DLQ_PREFIX)]
+        return names.without_dlq_headers(self.headers)
 
 
 def _dead_letter(record: object) -> DeadLetter:
@@ -41,11 +41,11 @@ def _dead_letter(record: object) -> DeadLetter:
     found = {k: v.decode(errors="replace") for k, v in headers}
     return DeadLetter(
         offset=int(getattr(record, "offset", -1)),
-        original_topic=found.get("dlq_original_topic", ""),
-        original_partition=found.get("dlq_original_partition", ""),
-        original_offset=found.get("dlq_original_offset", ""),
-        handler=found.get("dlq_handler", ""),
-        error=found.get("dlq_error", ""),
+        original_topic=found.get(names.ORIGINAL_TOPIC, ""),
+        original_partition=found.get(names.ORIGINAL_PARTITION, ""),
+        original_offset=found.get(names.ORIGINAL_OFFSET, ""),
+        handler=found.get(names.HANDLER, ""),
+        error=found.get(names.ERROR, ""),
         ce_type=found.get("ce_type", ""),
         ce_id=found.get("ce_id", ""),
         key=getattr(record, "key", None),
@@ -75,7 +75,7 @@ async def _partitions(producer: AIOKafkaProducer, topic: str) -> set[int]:
 
 async def list_dead_letters(bootstrap: str, service: str, prefix: str = "") -> list[DeadLetter]:
     """Every message on ``<service>.dlq`` (replayed or not), oldest first."""
-    dlq = f"{prefix}{service}.dlq"
+    dlq = names.dlq_topic(service, prefix)
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap, enable_auto_commit=False, auto_offset_reset="earliest"
     )
@@ -96,7 +96,7 @@ async def replay_dead_letters(
     """Republish every dead letter not replayed before; return how many were replayed."""
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap,
-        group_id=f"{prefix}{service}.dlq-replay",
+        group_id=names.dlq_topic(service, prefix) + "-replay",
         enable_auto_commit=False,
         auto_offset_reset="earliest",
     )
@@ -105,11 +105,11 @@ async def replay_dead_letters(
     await producer.start()
     replayed = 0
     try:
-        dlq = f"{prefix}{service}.dlq"
+        dlq = names.dlq_topic(service, prefix)
         for tp, record in await _read(consumer, dlq, await _partitions(producer, dlq)):
             letter = _dead_letter(record)
             if not letter.original_topic:
-                echo(f"skipped offset {letter.offset}: no dlq_original_topic header")
+                echo(f"skipped offset {letter.offset}: no {names.ORIGINAL_TOPIC} header")
             else:
                 await producer.send_and_wait(
                     letter.original_topic,

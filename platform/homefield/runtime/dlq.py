@@ -8,7 +8,7 @@ the ``dlq_*`` headers say where it came from and why it failed.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
@@ -107,11 +107,3 @@ class DeadLetterWriter:
         self._metrics.produce_errors.labels(self.topic).inc()
         error = state.outcome.exception() if state.outcome else None
         log.warning("dead-letter produce failed, retrying", extra={"error": str(error)})
-
-
-def header_text(headers: Sequence[tuple[str, bytes]], name: str) -> str:
-    """The value of header ``name`` as text ("" when absent)."""
-    for key, value in headers:
-        if key == name:
-            return value.decode(errors="replace")
-    return ""

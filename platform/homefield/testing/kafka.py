@@ -33,10 +33,10 @@ from homefield.local.admin import (
 )
 from homefield.local.health import free_port
 from homefield.local.kafka import (
-    KafkaError,
+    BrokerError,
     KafkaSettings,
     LocalKafka,
-    kafka_version,
+    kafka_image,
     new_cluster_id,
     require_kafka_libs,
     single_node_properties,
@@ -149,7 +149,7 @@ def local_broker(root: Path, data_dir: Path) -> Iterator[LocalKafka]:
 
 def container_image() -> str:
     """The Docker image of the local broker's Kafka version (pinned in its pom.xml)."""
-    return f"apache/kafka:{kafka_version()}"
+    return kafka_image()
 
 
 def container_env(cluster_id: str) -> dict[str, str]:
@@ -228,7 +228,7 @@ def kafka_bootstrap(
         try:
             with local_broker(root, tmp_path_factory.mktemp("kafka")) as kafka:
                 yield kafka.bootstrap
-        except KafkaError as exc:
+        except BrokerError as exc:
             pytest.fail(f"the local Kafka broker did not start: {exc}", pytrace=False)
 
 

@@ -85,7 +85,7 @@ def test_scorecard_flags_invalid_owners_and_unowned_files(scratch, homefield):
     assert code == 1
     orders = next(s for s in json.loads(out) if s["name"] == "orders")
     assert orders["problems"]["OWNERS"].startswith("services/orders/OWNERS:1: team")
-    assert orders["problems"]["owned"] == "10 unowned files, e.g. services/orders/CHANGELOG.md"
+    assert orders["problems"]["owned"] == "11 unowned files, e.g. services/orders/CHANGELOG.md"
 
 
 def test_owners_of_a_new_path_says_it_is_not_in_the_revision(homefield):

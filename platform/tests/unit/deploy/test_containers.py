@@ -1,9 +1,11 @@
 from pathlib import Path
 
 from homefield.catalog import Catalog
-from homefield.deploy.compose import KAFKA_IMAGE, compose_file, grafana_provisioning
+from homefield.deploy.compose import compose_file, grafana_provisioning
 from homefield.deploy.dockerfile import dockerfile
 from homefield.deploy.images import DEFAULT_BASE_IMAGE
+from homefield.deploy.platform import kafka_cluster
+from homefield.local.kafka import kafka_version
 
 REPO = Path(__file__).resolve().parents[4]
 
@@ -23,7 +25,10 @@ def test_compose_runs_the_images_make_images_builds() -> None:
 def test_compose_runs_kafka_in_kraft_mode_and_creates_the_catalog_topics() -> None:
     catalog = Catalog.load(REPO)
     services = compose_file(catalog)["services"]
-    assert services["kafka"]["image"] == KAFKA_IMAGE and KAFKA_IMAGE.startswith("apache/kafka:")
+    # make up, compose and Strimzi run the one version pinned in the local broker's pom.xml
+    assert services["kafka"]["image"] == f"apache/kafka:{kafka_version()}"
+    assert services["kafka-topics"]["image"] == services["kafka"]["image"]
+    assert kafka_cluster()["spec"]["kafka"]["version"] == kafka_version() == "4.1.1"
     assert services["kafka"]["environment"]["KAFKA_PROCESS_ROLES"] == "broker,controller"
     script = services["kafka-topics"]["command"][0]
     for topic in catalog.topics():

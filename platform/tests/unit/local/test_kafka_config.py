@@ -5,7 +5,7 @@ import yaml
 from homefield.catalog import Catalog
 from homefield.local.admin import TopicPlan, catalog_topics
 from homefield.local.kafka import (
-    KafkaError,
+    BrokerError,
     KafkaSettings,
     kafka_libs,
     kafka_version,
@@ -53,7 +53,7 @@ def test_the_kafka_version_and_jar_cache_come_from_the_pom() -> None:
 
 
 def test_missing_jars_tell_the_user_to_run_make_setup(tmp_path: Path) -> None:
-    with pytest.raises(KafkaError, match="run `make setup`"):
+    with pytest.raises(BrokerError, match="run `make setup`"):
         require_kafka_libs(tmp_path)
 
 
@@ -80,5 +80,5 @@ def test_the_repository_topics_include_every_published_topic_and_dlq() -> None:
 
 
 def test_the_test_broker_without_jars_fails_with_make_setup(tmp_path: Path) -> None:
-    with pytest.raises(KafkaError, match="run `make setup`"), local_broker(tmp_path, tmp_path):
+    with pytest.raises(BrokerError, match="run `make setup`"), local_broker(tmp_path, tmp_path):
         pass

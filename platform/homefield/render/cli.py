@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+
 from homefield.catalog import Catalog, CatalogError, find_repo_root
 from homefield.render.files import Drift
 from homefield.slo.scrape import SCRAPE_INTERVAL
