@@ -78,17 +78,20 @@ def test_a_service_page_without_prometheus_says_so_on_each_chart(lonely_console:
         tab.assert_no_errors()
 
 
-def test_pages_refresh_themselves_until_paused(lonely_console: str) -> None:
+def test_pages_refresh_themselves_keeping_focus_until_paused(lonely_console: str) -> None:
     with console_page(lonely_console) as tab:
         tab.open("/")
+        tab.page.keyboard.press("Tab")  # the skip link comes first
+        assert tab.page.evaluate("document.activeElement.textContent") == "Skip to content"
         first = tab.page.locator("#updated").inner_text()
+        tab.page.locator("main a[href='/teams/payments']").focus()  # a reader tabbing through
         tab.page.wait_for_function(  # every 15 s; a deadline, not a timing assertion
             "text => document.querySelector('#updated').textContent !== text",
             arg=first,
             timeout=60_000,
         )
-        tab.page.keyboard.press("Tab")  # the skip link comes first
-        assert tab.page.evaluate("document.activeElement.textContent") == "Skip to content"
+        focused = tab.page.evaluate("document.activeElement.getAttribute('href')")
+        assert focused == "/teams/payments", "a refresh keeps the keyboard focus in place"
         tab.page.locator("#pause").focus()
         tab.page.keyboard.press("Enter")
         assert tab.page.locator("#pause").get_attribute("aria-pressed") == "true"

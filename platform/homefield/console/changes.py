@@ -91,10 +91,12 @@ class ChangeHistory:
         self, catalog: Catalog, services: list[str], limit: int = 20
     ) -> dict[str, list[ChangeRow]]:
         """The last ``limit`` commits touching ``services``, by service, newest first."""
+        if not services:
+            return {}
         try:
             self._refresh_notes()
             overrides = {entry.commit: entry.reason for entry in read_ledger(self._repo, "HEAD")}
-            commits = _log(self._repo, services, limit) if services else []
+            commits = _log(self._repo, services, limit)
             rows: dict[str, list[ChangeRow]] = {name: [] for name in services}
             for commit in commits:
                 note = self._note(commit.sha)

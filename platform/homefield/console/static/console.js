@@ -68,7 +68,10 @@ async function refresh() {
   const main = document.getElementById("content");
   const next = fresh.getElementById("content");
   if (!main || !next) return;
+  // Keep keyboard focus on the same control: by id, else by its place among the focusable ones.
+  const focusable = () => [...main.querySelectorAll("a[href], button, summary, [tabindex]")];
   const focused = document.activeElement && document.activeElement.id;
+  const place = focusable().indexOf(document.activeElement);
   const open = [...main.querySelectorAll("details[open]")].map((d) => d.closest("[id]")?.id);
   const scroll = window.scrollY;
   destroyCharts();
@@ -77,6 +80,7 @@ async function refresh() {
   drawCharts(main);
   window.scrollTo(0, scroll);
   if (focused) document.getElementById(focused)?.focus({ preventScroll: true });
+  else if (place >= 0) focusable()[place]?.focus({ preventScroll: true });
   const updated = fresh.querySelector("#updated time");
   if (updated) setStatus("Updated " + updated.textContent);
 }

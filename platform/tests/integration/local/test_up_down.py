@@ -86,6 +86,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LocalStack
         prometheus_port=free_port(),
         alertmanager_port=free_port(),
         sink_port=free_port(),
+        zipkin_port=free_port(),
+        console_port=free_port(),
     )
     _write_monitoring(layout, service_port)
     echo = FakeEcho()
@@ -113,6 +115,8 @@ def test_up_brings_every_part_up_and_creates_the_topics(
         "alert-sink": "up",
         "alertmanager": "up",
         "prometheus": "up",
+        "zipkin": "up",
+        "console": "up",
     }
     assert "topics: 2 declared, 2 created" in echo.lines
 
