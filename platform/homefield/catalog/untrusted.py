@@ -35,25 +35,26 @@ def depth_error(line: int | None = None) -> UntrustedInputError:
     return UntrustedInputError(f"nested deeper than the limit of {MAX_DEPTH} levels", line)
 
 
-class LimitedLoader(yaml.SafeLoader):
-    """PyYAML's safe loader that refuses aliases and nesting deeper than MAX_DEPTH."""
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._depth = 0
 
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            raise UntrustedInputError(ALIASES_REFUSED, event.start_mark.line + 1)
-        self._depth += 1
-        try:
-            if self._depth > MAX_DEPTH:
-                event = self.peek_event()  # type: ignore[no-untyped-call]
-                raise depth_error(event.start_mark.line + 1)
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
+def _line(event: yaml.Event) -> int | None:
+    mark = event.start_mark
+    return mark.line + 1 if mark is not None else None
+
+
+def _check_events(text: str) -> None:
+    """Refuse aliases and deep nesting from the event stream, before anything is composed."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            raise UntrustedInputError(ALIASES_REFUSED, _line(event))
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise depth_error(_line(event))
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 def _bracket_depth(text: str, tokens: re.Pattern[str]) -> int:
@@ -76,17 +77,15 @@ def check_size(text: str) -> None:
 def compose_yaml(text: str) -> yaml.Node | None:
     """The YAML node tree of ``text``; UntrustedInputError or yaml.YAMLError when refused.
 
-    PyYAML's scanner is quadratic in the depth of flow collections, so brackets are counted
-    first (any bracket, quoted or not: a file that needs 64 of them is refused all the same).
+    Brackets are counted first (any bracket, quoted or not: a file that needs 64 of them is
+    refused all the same), so no parser meets deep flow nesting; then the event stream is
+    checked for aliases and depth; only then are nodes composed (by libyaml when present).
     """
     check_size(text)
     if _bracket_depth(text, _BRACKET) > MAX_DEPTH:
         raise depth_error()
-    loader = LimitedLoader(text)
-    try:
-        return loader.get_single_node()
-    finally:
-        loader.dispose()
+    _check_events(text)
+    return yaml.compose(text, Loader=_Loader)
 
 
 def parse_json(text: str) -> Any:

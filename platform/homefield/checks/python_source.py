@@ -101,19 +101,40 @@ def symlink_targets(ctx: Context) -> dict[str, str | None]:
     return resolved
 
 
+@dataclass(frozen=True)
+class _Nodes:
+    imports: tuple[ast.Import | ast.ImportFrom, ...]
+    calls: tuple[ast.Call, ...]
+
+
+@lru_cache(maxsize=8192)
+def _nodes(tree: ast.Module) -> _Nodes:
+    """The import statements and calls of ``tree``, from one walk (every rule reads these)."""
+    imports: list[ast.Import | ast.ImportFrom] = []
+    calls: list[ast.Call] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            imports.append(node)
+        elif isinstance(node, ast.Call):
+            calls.append(node)
+    return _Nodes(tuple(imports), tuple(calls))
+
+
 def imported_modules(tree: ast.Module) -> dict[str, int]:
     """Absolute modules a file imports, statically or by a literal dynamic import -> first line.
 
     A dynamic import with a computed name appears as "<computed>".
     """
     found: dict[str, int] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                found.setdefault(alias.name, node.lineno)
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            found.setdefault(node.module, node.lineno)
-        elif isinstance(node, ast.Call) and _callee(node.func) in _DYNAMIC_IMPORTS:
+    nodes = _nodes(tree)
+    for statement in nodes.imports:
+        if isinstance(statement, ast.Import):
+            for alias in statement.names:
+                found.setdefault(alias.name, statement.lineno)
+        elif statement.level == 0 and statement.module:
+            found.setdefault(statement.module, statement.lineno)
+    for node in nodes.calls:
+        if _callee(node.func) in _DYNAMIC_IMPORTS:
             name = _argument(node, 0, "name")
             literal = isinstance(name, ast.Constant) and isinstance(name.value, str)
             found.setdefault(name.value if literal else "<computed>", node.lineno)  # type: ignore[union-attr]
@@ -138,9 +159,7 @@ def metric_definitions(tree: ast.Module) -> list[MetricDefinition]:
     """Prometheus metric definitions in ``tree`` (collections.Counter and the like excluded)."""
     foreign = _foreign_names(tree)
     found: list[MetricDefinition] = []
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call):
-            continue
+    for node in _nodes(tree).calls:
         kind = _callee(node.func)
         if kind not in METRIC_KINDS or _is_foreign(node.func, foreign):
             continue
@@ -187,7 +206,7 @@ def _argument(call: ast.Call, position: int | None, keyword: str) -> ast.expr | 
 def _foreign_names(tree: ast.Module) -> set[str]:
     """Names bound to the standard library's Counter and friends (collections, typing)."""
     names: set[str] = set()
-    for node in ast.walk(tree):
+    for node in _nodes(tree).imports:
         if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in _NOT_METRICS:
             names.update(alias.asname or alias.name for alias in node.names)
         elif isinstance(node, ast.Import):

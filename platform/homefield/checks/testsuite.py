@@ -68,7 +68,8 @@ def removed_tests(ctx: Context) -> list[str]:
 
 def real_test_changes(ctx: Context, paths: list[str]) -> list[str]:
     """The test modules among ``paths`` whose code changed (not only whitespace or comments)."""
-    changes = [c for c in ctx.changes if c.path in set(paths) and c.status != "D"]
+    wanted = set(paths)
+    changes = [c for c in ctx.changes if c.path in wanted and c.status != "D"]
     changes = [c for c in changes if is_test_module(c.path) and _regular(c.new_mode)]
     changes = [c for c in changes if c.content_changed]
     head = ctx.read("head", [c.path for c in changes])
