@@ -10,21 +10,73 @@ from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 import uvicorn
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Response
 from fastapi.responses import JSONResponse
 from opentelemetry.trace import SpanKind, Tracer
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from homefield.runtime.metrics import Metrics
-from homefield.runtime.tracing import context_from_metadata, current_traceparent
+from homefield.runtime.tracing import context_from_traceparent, current_traceparent
 
 Probe = Callable[[], Awaitable[dict[str, bool]]]
 
 
-def _route_template(request: Request) -> str:
-    """The matched route's template (``/v1/orders/{order_id}``), known once routing ran."""
-    route = request.scope.get("route")
-    return str(getattr(route, "path", "unmatched"))
+class ObserveRequests:
+    """RED metrics and a server span for every request (the route template as the label), and
+    W3C Trace Context's ``traceresponse`` header on the answer, as a plain ASGI middleware:
+    Starlette's ``@app.middleware("http")`` would add a task and a stream to every request."""
+
+    def __init__(self, app: ASGIApp, *, metrics: Metrics, tracer: Tracer) -> None:
+        self._app = app
+        self._metrics = metrics
+        self._tracer = tracer
+        self._counted: dict[tuple[str, str, int], Any] = {}
+        self._timed: dict[tuple[str, str], Any] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self._app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        method: str = scope["method"]
+        status = 500
+        traceparent = next((v.decode() for k, v in scope["headers"] if k == b"traceparent"), "")
+        context = context_from_traceparent(traceparent)
+
+        async def answer(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = [*message.get("headers", ()), (b"traceresponse", _traceresponse())]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        with self._tracer.start_as_current_span(
+            method, context=context, kind=SpanKind.SERVER
+        ) as span:
+            try:
+                await self._app(scope, receive, answer)
+            finally:
+                route = str(getattr(scope.get("route"), "path", "unmatched"))
+                span.update_name(f"{method} {route}")
+                self._count(method, route, status, time.perf_counter() - started)
+
+    def _count(self, method: str, route: str, status: int, seconds: float) -> None:
+        counter = self._counted.get((method, route, status))
+        if counter is None:
+            counter = self._metrics.http_requests.labels(method, route, str(status))
+            self._counted[(method, route, status)] = counter
+        counter.inc()
+        timer = self._timed.get((method, route))
+        if timer is None:
+            timer = self._timed[(method, route)] = self._metrics.http_seconds.labels(method, route)
+        timer.observe(seconds)
+
+
+def _traceresponse() -> bytes:
+    """W3C Trace Context's response header: a caller can quote the trace it started."""
+    return current_traceparent().encode()
 
 
 def build_ops_app(
@@ -32,30 +84,7 @@ def build_ops_app(
 ) -> FastAPI:
     """A FastAPI app with the platform's operational endpoints and middleware."""
     app = FastAPI(title=f"{info['service']} service", version=str(info.get("version", "")))
-
-    @app.middleware("http")
-    async def observe(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        started = time.perf_counter()
-        status = 500
-        headers = [(k, v) for k, v in request.headers.items() if k == "traceparent"]
-        with tracer.start_as_current_span(
-            f"{request.method}", context=context_from_metadata(headers), kind=SpanKind.SERVER
-        ) as span:
-            try:
-                response = await call_next(request)
-                status = response.status_code
-                # W3C Trace Context's response header: a caller can quote the trace it started.
-                response.headers["traceresponse"] = current_traceparent()
-                return response
-            finally:
-                route = _route_template(request)
-                span.update_name(f"{request.method} {route}")
-                metrics.http_requests.labels(request.method, route, str(status)).inc()
-                metrics.http_seconds.labels(request.method, route).observe(
-                    time.perf_counter() - started
-                )
+    app.add_middleware(ObserveRequests, metrics=metrics, tracer=tracer)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
@@ -94,6 +123,7 @@ class HttpServer:
             port=port,
             log_config=None,
             access_log=False,
+            http="httptools",
             lifespan="off",
             timeout_graceful_shutdown=3,
         )

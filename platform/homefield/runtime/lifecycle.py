@@ -8,6 +8,8 @@ import signal
 import sys
 from collections.abc import Callable
 
+import uvloop
+
 from homefield.catalog import CatalogError
 from homefield.runtime.logs import configure_logging
 from homefield.runtime.registry import RegistrationError
@@ -39,7 +41,7 @@ def run_service(name: str, build: Callable[[], ServiceApp]) -> None:
     """Build and serve one service; configuration errors exit 2 with a one-line message."""
     configure_logging(name)
     try:
-        asyncio.run(_build_and_serve(build))
+        uvloop.run(_build_and_serve(build))  # libuv's loop: less CPU per socket event
     except (SettingsError, CatalogError, RegistrationError) as exc:
         sys.stderr.write(f"{name}: {exc}\n")
         raise SystemExit(2) from None
