@@ -15,8 +15,18 @@ from shop_client import ShopClient, order_body
 
 pytestmark = pytest.mark.system
 ZIPKIN = "http://127.0.0.1:9411"
+CONSOLE = "http://127.0.0.1:9000"
 SAGA = {"storefront", "orders", "inventory", "payments", "shipping", "notifications"}
-CONSUMERS = {"orders", "inventory", "payments", "shipping", "notifications"}
+# Every step of a shipped order's saga: (service, consumer span) as Zipkin names them.
+STEPS = {
+    ("inventory", "handle shop.orders.v1.orderplaced"),
+    ("orders", "handle shop.inventory.v1.stockreserved"),
+    ("payments", "handle shop.orders.v1.orderreserved"),
+    ("orders", "handle shop.payments.v1.paymentcaptured"),
+    ("shipping", "handle shop.orders.v1.orderconfirmed"),
+    ("orders", "handle shop.shipping.v1.shipmentdispatched"),
+    ("notifications", "handle shop.orders.v1.ordershipped"),
+}
 
 
 @pytest.fixture
@@ -37,11 +47,15 @@ def trace_from_zipkin(trace_id: str) -> list[dict[str, Any]]:
     return found[0] if found else []
 
 
-def services_of(spans: list[dict[str, Any]], kind: str | None = None) -> set[str]:
+def services_of(spans: list[dict[str, Any]]) -> set[str]:
+    return {span["localEndpoint"]["serviceName"] for span in spans}
+
+
+def steps_of(spans: list[dict[str, Any]]) -> set[tuple[str, str]]:
     return {
-        span["localEndpoint"]["serviceName"]
+        (span["localEndpoint"]["serviceName"], span["name"])
         for span in spans
-        if kind is None or span.get("kind") == kind
+        if span.get("kind") == "CONSUMER"
     }
 
 
@@ -51,11 +65,11 @@ def wait_for_saga_trace(trace_id: str, timeout: float) -> list[dict[str, Any]]:
     spans: list[dict[str, Any]] = []
     while time.monotonic() < deadline:
         spans = trace_from_zipkin(trace_id)
-        if SAGA <= services_of(spans) and CONSUMERS <= services_of(spans, "CONSUMER"):
+        if STEPS <= steps_of(spans):
             return spans
         time.sleep(1)
-    seen = sorted(services_of(spans))
-    raise AssertionError(f"trace {trace_id} has spans from {seen} after {timeout}s")
+    missing = sorted(STEPS - steps_of(spans))
+    raise AssertionError(f"trace {trace_id} lacks {missing} after {timeout}s")
 
 
 def test_an_orders_saga_is_one_trace_across_six_services(sampled_shop: ShopClient) -> None:
@@ -82,3 +96,11 @@ def test_an_orders_saga_is_one_trace_across_six_services(sampled_shop: ShopClien
         event = consumer["name"].removeprefix("handle ")
         assert producer["name"] == f"send {event}"
     assert SAGA <= services_of(spans)
+
+    # The console's dependency strip counts the same calls and events from Zipkin's links.
+    team = httpx.get(f"{CONSOLE}/api/teams/checkout", timeout=30).json()
+    orders = next(service for service in team["services"] if service["name"] == "orders")
+    edges = {(edge["service"], edge["relation"]): edge for edge in orders["dependencies"]}
+    assert edges[("storefront", "called by")]["traced_calls"] >= 1
+    assert edges[("inventory", "consumed by")]["traced_calls"] >= 1
+    assert edges[("payments", "consumes")]["traced_calls"] >= 1
