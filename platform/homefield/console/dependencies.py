@@ -1,8 +1,8 @@
 """A service's neighbours: what it calls and consumes, and who calls and consumes it.
 
-Declared edges come from service.yaml (``calls``, ``consumes``, ``publishes``); observed ones
-from the links Zipkin derives from traces. Each neighbour carries its owning team, and says
-whether it was declared, seen in traces, or both.
+Declared edges come from service.yaml (``calls``, ``consumes``, ``publishes``); observed calls
+from the links Zipkin derives from traces (gRPC client and server spans). Each neighbour
+carries its owning team, and says whether it was declared, seen in traces, or both.
 """
 
 from __future__ import annotations
@@ -65,8 +65,7 @@ def dependency_strip(
 ) -> list[Neighbour]:
     """Declared edges with Zipkin's call counts merged in, then edges seen only in traces.
 
-    A Zipkin link runs from ``parent`` to ``child``: from a caller to the service it called, and
-    from a producer to a consumer of its events.
+    A Zipkin link runs from ``parent`` to ``child``: from a caller to the service it called.
     """
     edges = declared_edges(catalog, entry)
     seen: dict[tuple[str, str], dict[str, Any]] = {}
@@ -78,8 +77,8 @@ def dependency_strip(
     matched: set[tuple[str, str]] = set()
     for edge in edges:
         pair = _traced_pair(entry.name, edge)
-        traced = seen.get(pair)
-        if traced is not None:
+        traced = seen.get(pair) if pair else None
+        if traced is not None and pair is not None:
             matched.add(pair)
             edge = Neighbour(**{**asdict(edge), **_counts(traced)})
         merged.append(edge)
@@ -95,11 +94,15 @@ def dependency_strip(
     return merged
 
 
-def _traced_pair(name: str, edge: Neighbour) -> tuple[str, str]:
-    """The (parent, child) Zipkin link that shows ``edge``."""
-    if edge.relation in (CALLS, CONSUMED_BY):
+def _traced_pair(name: str, edge: Neighbour) -> tuple[str, str] | None:
+    """The (caller, callee) Zipkin link that shows a gRPC ``edge``. Zipkin links messaging spans
+    only through the broker named as their remote service, which OpenTelemetry's Zipkin exporter
+    does not send, so event edges have no traced counts."""
+    if edge.relation == CALLS:
         return (name, edge.service)
-    return (edge.service, name)
+    if edge.relation == CALLED_BY:
+        return (edge.service, name)
+    return None
 
 
 def _counts(link: dict[str, Any]) -> dict[str, int]:
