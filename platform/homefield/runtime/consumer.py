@@ -71,7 +71,9 @@ class EventConsumer:
         tracer: Tracer,
         faults: FaultInjector,
         retry: RetryPolicy,
+        commit_interval_seconds: float = 0.0,
         sleep: Sleep = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._consumer = consumer
         self._dead_letters = dead_letters
@@ -84,6 +86,13 @@ class EventConsumer:
         self._retry = retry
         self._sleep = sleep
         self._stopping = False
+        # Offsets are committed at most this often (and when the topics go quiet, and on
+        # stop): records handled since the last commit may come again after a crash or a
+        # rebalance, and are then recognised by their ce_id. Fewer commits, less broker work.
+        self._commit_interval = commit_interval_seconds
+        self._clock = clock
+        self._handled: dict[TopicPartition, int] = {}
+        self._last_commit = float("-inf")
 
     def stop(self) -> None:
         """Stop taking new batches; the batch in flight finishes and its offsets are committed."""
@@ -94,19 +103,27 @@ class EventConsumer:
             batch = await self._consumer.getmany(timeout_ms=200, max_records=500)
             if batch:
                 await self.handle_batch(batch)
+            elif self._handled:
+                await self._commit()
+        await self._commit()
 
     async def handle_batch(self, batch: Mapping[TopicPartition, Sequence[Record]]) -> None:
-        """Settle every record of one poll, partition by partition, then commit the offsets."""
+        """Settle every record of one poll, partition by partition, then commit the offsets
+        when the commit interval has passed."""
         offsets: dict[TopicPartition, int] = {}
         for tp, records in batch.items():
             await self._handle_run(records)
             offsets[tp] = records[-1].offset + 1
-        await self._commit(offsets)
+        self._handled.update(offsets)
+        if self._clock() - self._last_commit >= self._commit_interval:
+            await self._commit()
         self._record_lag(offsets)
 
-    async def _commit(self, offsets: dict[TopicPartition, int]) -> None:
+    async def _commit(self) -> None:
         """Commit what was handled. A failed commit (a rebalance took the partitions, or the
         broker is restarting) is not fatal: the records come again and are deduplicated."""
+        offsets, self._handled = self._handled, {}
+        self._last_commit = self._clock()
         assigned = self._consumer.assignment()
         owned = {tp: offset for tp, offset in offsets.items() if tp in assigned}
         if not owned:

@@ -177,6 +177,7 @@ class ServiceApp:
             tracer=self.tracer,
             faults=self.faults,
             retry=RetryPolicy(s.consumer_max_attempts, s.retry_backoff_ms / 1000),
+            commit_interval_seconds=s.consumer_commit_interval_ms / 1000,
         )
         self._spawn(self.consumer.run(), CONSUMER_TASK)
         self._spawn(self._prune_processed(), "processed-id pruning")

@@ -42,6 +42,8 @@ class ServiceSettings(BaseSettings):
     # redelivery or DLQ replay can bring an event back, then forgotten.
     processed_event_retention_days: int = Field(default=14, ge=1, le=365)
     relay_batch_size: int = Field(default=500, ge=1, le=10_000)
+    # Offsets are committed at most this often; a redelivered record is deduplicated by ce_id.
+    consumer_commit_interval_ms: int = Field(default=500, ge=0, le=60_000)
     shutdown_grace_seconds: float = Field(default=7.0, gt=0, le=30)
 
     @field_validator("kafka_bootstrap")
