@@ -34,6 +34,7 @@ from bench_rounds import (
     render_table,
     rotated_rounds,
 )
+from bench_tracing import traced_as_make_up
 from homefield.catalog import Catalog, find_repo_root
 from homefield.local.health import free_port
 from homefield.local.kafka import BrokerError, KafkaSettings, LocalKafka, require_kafka_libs
@@ -162,12 +163,15 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
     for line in header():
         typer.echo(line)
+    root = find_repo_root()
     try:
-        if args.only == "grpc":
-            results = asyncio.run(run_all(args, None))
-        else:
-            with kafka_broker(find_repo_root()) as bootstrap:
-                results = asyncio.run(run_all(args, bootstrap))
+        with traced_as_make_up(root, "shipping") as tracing:
+            typer.echo(tracing)
+            if args.only == "grpc":
+                results = asyncio.run(run_all(args, None))
+            else:
+                with kafka_broker(root) as bootstrap:
+                    results = asyncio.run(run_all(args, bootstrap))
     except BrokerError as exc:
         typer.echo(f"bench: the Kafka broker is not available: {exc}", err=True)
         return 1
