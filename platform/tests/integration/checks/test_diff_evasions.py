@@ -31,11 +31,12 @@ def test_a_600_line_change_in_an_odd_name_counts_600_lines(scratch, homefield):
 
 
 def test_a_newline_in_a_path_loses_no_tier_and_no_dependency(scratch, homefield):
-    scratch.write("services/orders/evil\nname.txt", "x\n")
+    # Another "service" whose name holds a newline is read in the same batch as orders' spec.
+    scratch.write("services/evil\nname/notes.txt", "x\n")
     scratch.append("services/orders/service.yaml", "calls: [shop.inventory.v1.InventoryService]\n")
     scratch.commit("alice")
     result = homefield.check()
-    (orders,) = result.report["services"]
+    orders = next(s for s in result.report["services"] if s["name"] == "orders")
     assert orders["tier"] == 1
     reasons = result.report["bar_raiser"]["reasons"]
     assert any("new dependency calls shop.inventory.v1.InventoryService" in r for r in reasons)
