@@ -74,13 +74,26 @@ class EventAvailability(_Sli):
     handler: str
 
 
+class OutboxDelivery(_Sli):
+    """Rows of the service's outbox delivered within ``max_age_seconds`` of being written."""
+
+    kind: Literal["outbox-delivery"]
+    max_age_seconds: float = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _threshold_is_a_bucket(self) -> OutboxDelivery:
+        _require_bucket(self.max_age_seconds, EVENT_AGE_BUCKETS_SECONDS, "max_age_seconds", 1)
+        return self
+
+
 Sli = Annotated[
     GrpcAvailability
     | GrpcLatency
     | HttpAvailability
     | HttpLatency
     | ConsumerLag
-    | EventAvailability,
+    | EventAvailability
+    | OutboxDelivery,
     Field(discriminator="kind"),
 ]
 SLI_KINDS = (
@@ -90,7 +103,14 @@ SLI_KINDS = (
     "http-latency",
     "consumer-lag",
     "event-availability",
+    "outbox-delivery",
 )
+
+
+def bucket_label(seconds: float) -> str:
+    """A bucket bound as prometheus_client writes it in ``le`` (Python's repr of the float:
+    0.25, 1.0, 30.0); the outbox's overdue counter labels its thresholds the same way."""
+    return repr(float(seconds))
 
 
 def _require_bucket(seconds: float, buckets: tuple[float, ...], field: str, scale: int) -> None:
@@ -128,6 +148,13 @@ class Slo(BaseModel):
     @property
     def error_budget(self) -> float:
         return 1 - self.objective / 100
+
+
+def outbox_age_thresholds(slos: SloFile) -> tuple[float, ...]:
+    """The ``max_age_seconds`` of every outbox-delivery SLO: the runtime counts the rows that
+    pass each of them undelivered."""
+    found = {slo.sli.max_age_seconds for slo in slos.slos if isinstance(slo.sli, OutboxDelivery)}
+    return tuple(sorted(found))
 
 
 class SloFile(BaseModel):

@@ -1,4 +1,5 @@
-"""Chaos helpers over the running local shop: kill or restart one service, restart the broker.
+"""Chaos helpers over the running local shop: kill, pause or restart one service; stop, start
+or restart the broker; wait until every part answers.
 
 They act on the shop that `homefield up` started in the checkout at ``root`` (found from the
 working directory when omitted). They block; from async code call them via asyncio.to_thread.
@@ -6,13 +7,15 @@ working directory when omitted). They block; from async code call them via async
 
 from __future__ import annotations
 
+import os
+import signal
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
 from homefield.catalog import Catalog
 from homefield.local.parts import StackLayout
-from homefield.local.stack import LocalStack
+from homefield.local.stack import KAFKA_STOP_SECONDS, LocalStack, StackError
 
 
 def _stack(root: Path | None) -> LocalStack:
@@ -57,3 +60,43 @@ def restart_broker(*, root: Path | None = None, hard: bool = False, timeout: flo
     """Stop the broker (SIGKILL when ``hard``, else a controlled shutdown), start it on the
     same data and wait until it serves again."""
     _stack(root).restart_broker(hard=hard, timeout=timeout)
+
+
+def pause_service(name: str, *, root: Path | None = None) -> None:
+    """SIGSTOP one service: it holds its sockets and answers nothing until resumed."""
+    _signal(name, signal.SIGSTOP, root)
+
+
+def resume_service(name: str, *, root: Path | None = None) -> None:
+    """SIGCONT a paused service."""
+    _signal(name, signal.SIGCONT, root)
+
+
+def _signal(name: str, signum: signal.Signals, root: Path | None) -> None:
+    stack = _stack(root)
+    pid = stack.pid(stack.part(name))
+    if pid is None:
+        raise StackError(f"{name} is not running")
+    os.kill(pid, signum)
+
+
+def stop_broker(*, root: Path | None = None, hard: bool = False) -> None:
+    """Stop the broker: SIGKILL when ``hard`` (a crash), else a controlled shutdown."""
+    kafka = _stack(root).kafka()
+    if hard:
+        kafka.kill()
+    else:
+        kafka.stop(KAFKA_STOP_SECONDS)
+
+
+def start_broker(*, root: Path | None = None, timeout: float = 90.0) -> None:
+    """Start the broker on its data and wait until it serves."""
+    kafka = _stack(root).kafka()
+    kafka.start()
+    kafka.wait_ready(timeout)
+
+
+def wait_all_healthy(*, root: Path | None = None, timeout: float = 120.0) -> None:
+    """Block until every part of the shop answers (StackError naming the ones that do not)."""
+    stack = _stack(root)
+    stack.wait_healthy(stack.parts, timeout)

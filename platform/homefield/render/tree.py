@@ -14,6 +14,7 @@ from homefield.slo.promtests import platform_test_file, service_test_file
 from homefield.slo.rules import platform_rule_groups, service_rule_groups
 from homefield.slo.scrape import prometheus_config
 from homefield.slo.validate import (
+    check_publisher_has_outbox_slo,
     check_runbook_ref,
     check_slos_against_bootstrap,
     check_slos_against_service,
@@ -68,6 +69,7 @@ def render_tree(catalog: Catalog, *, window_scale: int = 1) -> dict[str, str]:
     for entry in catalog.services.values():
         check_slos_against_service(entry)
         check_slos_against_bootstrap(entry)
+        check_publisher_has_outbox_slo(entry)
         check_runbook_ref(entry)
     fallback_team = load_owners(catalog.root / "OWNERS", catalog.teams).team
     tree = _prometheus_tree(catalog, window_scale)

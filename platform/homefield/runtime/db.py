@@ -62,7 +62,12 @@ class OutboxRow:
 
 
 def utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+    return utc_text(datetime.now(UTC))
+
+
+def utc_text(moment: datetime) -> str:
+    """``moment`` as the outbox writes ``ce_time``: RFC 3339 in UTC, microseconds, ``Z``."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 class Transaction:
@@ -169,7 +174,7 @@ class Database:
     def prune_processed(self, before: datetime, *, batch: int = 5000) -> int:
         """Forget processed event ids recorded before ``before``; return how many, in batches so
         no single transaction holds the database for long."""
-        cutoff = before.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+        cutoff = utc_text(before)
         removed = 0
         while True:
             with self.transaction() as tx:
@@ -205,3 +210,17 @@ class Database:
 
     def outbox_backlog(self) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM outbox").fetchone()[0])
+
+    def oldest_outbox_time(self) -> str | None:
+        """``ce_time`` of the oldest undelivered row, or None when the outbox is empty."""
+        row = self.conn.execute("SELECT ce_time FROM outbox ORDER BY id LIMIT 1").fetchone()
+        return None if row is None else str(row[0])
+
+    def outbox_written_before(self, cutoff: str, *, after_id: int) -> tuple[int, int]:
+        """How many undelivered rows after ``after_id`` were written before ``cutoff``, and the
+        last of their ids (``after_id`` when none)."""
+        count, last = self.conn.execute(
+            "SELECT COUNT(*), COALESCE(MAX(id), ?) FROM outbox WHERE id > ? AND ce_time < ?",
+            (after_id, after_id, cutoff),
+        ).fetchone()
+        return int(count), int(last)

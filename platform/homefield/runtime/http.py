@@ -17,9 +17,10 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from homefield.runtime.metrics import Metrics
+from homefield.runtime.readiness import Readiness
 from homefield.runtime.tracing import context_from_traceparent, current_traceparent
 
-Probe = Callable[[], Awaitable[dict[str, bool]]]
+Probe = Callable[[], Awaitable[Readiness]]
 
 
 class ObserveRequests:
@@ -92,9 +93,9 @@ def build_ops_app(
 
     @app.get("/readyz", include_in_schema=False)
     async def readyz() -> JSONResponse:
-        checks = await readiness()
-        ready = all(checks.values())
-        return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
+        state = await readiness()
+        body = {"ready": state.ready, "checks": state.checks, "not_ready": state.reasons}
+        return JSONResponse(body, status_code=200 if state.ready else 503)
 
     @app.get("/metrics", include_in_schema=False)
     async def metrics_endpoint() -> Response:
@@ -102,7 +103,8 @@ def build_ops_app(
 
     @app.get("/info", include_in_schema=False)
     async def info_endpoint() -> dict[str, Any]:
-        return info
+        state = await readiness()
+        return {**info, "ready": state.ready, "not_ready": state.reasons}
 
     return app
 

@@ -7,8 +7,17 @@ import logging
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.errors import KafkaError
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_fixed,
+)
 
 log = logging.getLogger("homefield.kafka")
+# A consumer that sends no heartbeat for this long leaves its group (chaos pauses one longer).
+SESSION_TIMEOUT_MS = 10_000
 
 
 def new_producer(bootstrap: str) -> AIOKafkaProducer:
@@ -30,7 +39,7 @@ def new_consumer(bootstrap: str, *, topics: list[str], group_id: str) -> AIOKafk
         auto_offset_reset="earliest",
         isolation_level="read_committed",
         max_poll_interval_ms=60_000,
-        session_timeout_ms=10_000,
+        session_timeout_ms=SESSION_TIMEOUT_MS,
         heartbeat_interval_ms=1_000,
     )
 
@@ -38,16 +47,22 @@ def new_consumer(bootstrap: str, *, topics: list[str], group_id: str) -> AIOKafk
 async def start_with_retry(
     client: AIOKafkaProducer | AIOKafkaConsumer, *, attempts: int = 30
 ) -> None:
-    """Start a client, waiting for the broker for up to ``attempts`` seconds."""
-    for attempt in range(1, attempts + 1):
-        try:
+    """Start a client, waiting for the broker: ``attempts`` tries a second apart."""
+    retrying = AsyncRetrying(
+        retry=retry_if_exception_type(KafkaError),
+        stop=stop_after_attempt(attempts),
+        wait=wait_fixed(1),
+        before_sleep=_log_unreachable,
+        reraise=True,
+    )
+    async for attempt in retrying:
+        with attempt:
             await client.start()
-            return
-        except KafkaError as exc:
-            if attempt == attempts:
-                raise
-            log.warning("kafka not reachable yet, retrying", extra={"error": str(exc)})
-            await asyncio.sleep(1)
+
+
+def _log_unreachable(state: RetryCallState) -> None:
+    error = state.outcome.exception() if state.outcome is not None else None
+    log.warning("kafka not reachable yet, retrying", extra={"error": str(error)})
 
 
 async def broker_reachable(bootstrap: str, timeout: float = 1.0) -> bool:

@@ -109,6 +109,23 @@ class Metrics:
         self.outbox_backlog = Gauge(
             "outbox_backlog_messages", "Outbox rows not yet delivered.", registry=r
         )
+        self.outbox_oldest_age = Gauge(
+            "outbox_oldest_age_seconds",
+            "Age of the oldest undelivered outbox row (0 when none).",
+            registry=r,
+        )
+        self.outbox_delivery_age = Histogram(
+            "outbox_delivery_age_seconds",
+            "Outbox row age when Kafka acknowledged it.",
+            buckets=EVENT_AGE_BUCKETS_SECONDS,
+            registry=r,
+        )
+        self.outbox_overdue = Counter(
+            "outbox_overdue_rows_total",
+            "Outbox rows that passed an SLO's max age undelivered, each counted once.",
+            ("max_age_seconds",),
+            registry=r,
+        )
         self.dlq = Counter(
             "kafka_dlq_messages_total",
             "Messages dead-lettered, by original topic.",

@@ -17,8 +17,9 @@ from fastapi import FastAPI
 from google.protobuf.message import Message
 from opentelemetry.sdk.trace import SpanProcessor
 
-from homefield.catalog import Catalog
+from homefield.catalog import Catalog, env_prefix
 from homefield.catalog.registrations import require_registered
+from homefield.catalog.slo import outbox_age_thresholds
 from homefield.runtime.consumer import EventConsumer, RetryPolicy
 from homefield.runtime.db import Database
 from homefield.runtime.dlq import DeadLetterWriter, dlq_topic
@@ -28,6 +29,9 @@ from homefield.runtime.grpc_server import GrpcServer
 from homefield.runtime.http import HttpServer, build_ops_app
 from homefield.runtime.kafka import broker_reachable, new_consumer, new_producer, start_with_retry
 from homefield.runtime.metrics import Metrics
+from homefield.runtime.outbox_watch import OutboxWatch
+from homefield.runtime.producer import RecoveringProducer
+from homefield.runtime.readiness import ReadinessChecks
 from homefield.runtime.registry import RegistrationError, Registry
 from homefield.runtime.relay import OutboxRelay
 from homefield.runtime.settings import ServiceSettings
@@ -71,8 +75,16 @@ class ServiceApp:
             if spec.grpc
             else None
         )
+        self.readiness = ReadinessChecks()
+        self.readiness.add("accepting", lambda: None if not self._stopping else "shutting down")
+        self.readiness.add("database", self._database_check)
+        if self.uses_kafka:
+            self.readiness.add("kafka", self._kafka_check)
         self.http: FastAPI = build_ops_app(
-            metrics=self.metrics, tracer=self.tracer, readiness=self._readiness, info=self._info()
+            metrics=self.metrics,
+            tracer=self.tracer,
+            readiness=self.readiness.evaluate,
+            info=self._info(),
         )
         self.registry = Registry(name, consumes=spec.consumes)
         self._channels: dict[str, grpc.aio.Channel] = {}
@@ -81,6 +93,7 @@ class ServiceApp:
         self.grpc_port: int | None = None
         self.producer: AIOKafkaProducer | None = None
         self.relay: OutboxRelay | None = None
+        self._relay_producer: RecoveringProducer | None = None
         self.consumer: EventConsumer | None = None
         self.http_port: int | None = None
 
@@ -146,16 +159,30 @@ class ServiceApp:
     async def _start_relay(self) -> None:
         self.producer = new_producer(self.settings.kafka_bootstrap)
         await start_with_retry(self.producer)
+        bootstrap = self.settings.kafka_bootstrap
+        self._relay_producer = RecoveringProducer(
+            lambda: new_producer(bootstrap), name="outbox relay"
+        )
         self.relay = OutboxRelay(
-            db=self.db,
-            producer=self.producer,
+            outbox=self.db,
+            producer=self._relay_producer,
             metrics=self.metrics,
             tracer=self.tracer,
+            faults=self.faults,
             source=f"//homefield/{self.name}",
             batch_size=self.settings.relay_batch_size,
         )
         self.db.on_commit(self.relay.wake)
         self._spawn(self.relay.run(), "outbox relay")
+        watch = OutboxWatch(
+            outbox=self.db,
+            metrics=self.metrics,
+            thresholds=outbox_age_thresholds(self.entry.slos),
+        )
+        setting = f"{env_prefix(self.name)}_OUTBOX_MAX_AGE_SECONDS"
+        limit = self.settings.outbox_max_age_seconds
+        self.readiness.add("outbox", watch.readiness(limit_seconds=limit, setting=setting))
+        self._spawn(watch.run(), "outbox watch")
 
     async def _start_consumer(self) -> None:
         s, spec = self.settings, self.entry.spec
@@ -207,6 +234,8 @@ class ServiceApp:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         if self.relay is not None:
             await self.relay.drain(deadline_seconds=grace * 0.2)
+        if self._relay_producer is not None:
+            await self._relay_producer.stop(grace * 0.1)
         clients = [self._kafka_consumer] if self.consumer is not None else []
         clients += [self.producer] if self.producer is not None else []
         for client in clients:  # a broker that is down must not hold the exit past the grace
@@ -242,11 +271,14 @@ class ServiceApp:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(asyncio.gather(*pending, return_exceptions=True), timeout)
 
-    async def _readiness(self) -> dict[str, bool]:
-        checks = {"accepting": not self._stopping, "database": self.db.is_reachable()}
-        if self.uses_kafka:
-            checks["kafka"] = await broker_reachable(self.settings.kafka_bootstrap)
-        return checks
+    def _database_check(self) -> str | None:
+        return None if self.db.is_reachable() else f"the database {self.db.path} does not answer"
+
+    async def _kafka_check(self) -> str | None:
+        bootstrap = self.settings.kafka_bootstrap
+        if await broker_reachable(bootstrap):
+            return None
+        return f"no Kafka broker answers at {bootstrap}"
 
     def _info(self) -> dict[str, Any]:
         team = self.catalog.teams.teams[self.entry.team]

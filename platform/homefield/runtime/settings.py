@@ -44,6 +44,8 @@ class ServiceSettings(BaseSettings):
     relay_batch_size: int = Field(default=500, ge=1, le=10_000)
     # Offsets are committed at most this often; a redelivered record is deduplicated by ce_id.
     consumer_commit_interval_ms: int = Field(default=500, ge=0, le=60_000)
+    # /readyz fails while the oldest undelivered outbox row is older than this.
+    outbox_max_age_seconds: float = Field(default=60.0, gt=0, le=86_400)
     shutdown_grace_seconds: float = Field(default=7.0, gt=0, le=30)
 
     @field_validator("kafka_bootstrap")

@@ -94,11 +94,13 @@ def _interface_rows(entry: ServiceEntry, sel: str) -> list[Row]:
 def _saturation_row(sel: str) -> Row:
     lag = f"sum by (topic) (kafka_consumer_lag_messages{{{sel}}})"
     dlq = f"sum by (topic) (increase(kafka_dlq_messages_total{{{sel}}}[1h]))"
+    oldest = f"outbox_oldest_age_seconds{{{sel}}}"
     return Row(
         "Saturation",
         (
             timeseries("Consumer lag", lag, "{{topic}}", "short"),
             timeseries("Outbox backlog", f"outbox_backlog_messages{{{sel}}}", "backlog", "short"),
+            timeseries("Oldest undelivered outbox row", oldest, "age", "s"),
             timeseries("Dead-lettered (last hour)", dlq, "{{topic}}", "short"),
         ),
     )

@@ -7,7 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from homefield.catalog import Catalog, ServiceEntry, Slo
-from homefield.catalog.slo import EventAvailability, GrpcAvailability, HttpAvailability
+from homefield.catalog.slo import (
+    EventAvailability,
+    GrpcAvailability,
+    HttpAvailability,
+    OutboxDelivery,
+)
 from homefield.slo.rules import (
     absent_annotations,
     absent_severity,
@@ -61,6 +66,8 @@ def _series_roles(entry: ServiceEntry, sli: Sli) -> list[tuple[str, tuple[str, .
             (found.bad, ("bad",)),
             (found.dead_lettered, ("dead",)),
         ]
+    if isinstance(sli, OutboxDelivery):
+        return [(found.total, ("good",)), (found.bad, ("bad",))]
     return [(found.good, ("good", "client")), (found.total, ("good", "client", "bad"))]
 
 
@@ -155,7 +162,7 @@ def _all_failing(entry: ServiceEntry, slo: Slo) -> dict[str, Any]:
 
 def _percent_left(slo: Slo, phase: Phase) -> int:
     counted = TRAFFIC_PER_MINUTE
-    if isinstance(slo.sli, EventAvailability):
+    if isinstance(slo.sli, EventAvailability | OutboxDelivery):
         counted -= int(phase.client)
     return round(100 * (1 - phase.bad / counted / slo.error_budget))
 

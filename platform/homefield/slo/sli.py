@@ -11,6 +11,8 @@ from homefield.catalog.slo import (
     GrpcLatency,
     HttpAvailability,
     HttpLatency,
+    OutboxDelivery,
+    bucket_label,
 )
 
 Sli = (
@@ -20,6 +22,7 @@ Sli = (
     | HttpLatency
     | ConsumerLag
     | EventAvailability
+    | OutboxDelivery
 )
 
 # gRPC codes that mean the caller erred; they do not spend the error budget.
@@ -48,8 +51,7 @@ def _selector(metric: str, labels: dict[str, str], extra: str = "") -> str:
 
 
 def _le(seconds: float) -> str:
-    # prometheus_client writes a bucket bound as Python's repr of the float: 0.25, 1.0, 30.0.
-    return repr(float(seconds))
+    return bucket_label(seconds)
 
 
 def counters(service: str, sli: Sli) -> Counters:
@@ -74,6 +76,15 @@ def counters(service: str, sli: Sli) -> Counters:
             total=_selector(consumed, labels, 'outcome="handled"'),
             bad=_selector("kafka_consume_errors_total", labels),
             dead_lettered=_selector(consumed, labels, 'outcome="dead_lettered"'),
+            total_adds_bad=True,
+        )
+    if isinstance(sli, OutboxDelivery):
+        # Good: rows delivered within the threshold. Bad: rows counted the moment they passed
+        # it undelivered, so a relay that delivers nothing still burns budget.
+        threshold = _le(sli.max_age_seconds)
+        return Counters(
+            total=_selector("outbox_delivery_age_seconds_bucket", {**base, "le": threshold}),
+            bad=_selector("outbox_overdue_rows_total", {**base, "max_age_seconds": threshold}),
             total_adds_bad=True,
         )
     return _histogram_counters(service, sli)

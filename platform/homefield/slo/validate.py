@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from homefield.catalog import ServiceEntry
 from homefield.catalog.registrations import read_bootstrap, require_registered
-from homefield.catalog.slo import ConsumerLag, GrpcAvailability, GrpcLatency
+from homefield.catalog.slo import ConsumerLag, GrpcAvailability, GrpcLatency, OutboxDelivery
 from homefield.catalog.yamlfile import load_yaml
 
 
@@ -14,7 +14,25 @@ def _problem(entry: ServiceEntry, index: int) -> tuple[str, str] | None:
         return "kind", f"{sli.kind} needs a grpc server, but service.yaml declares none"
     if isinstance(sli, ConsumerLag) and sli.topic not in entry.spec.consumes:
         return "topic", f"{sli.topic!r} is not in service.yaml consumes"
+    if isinstance(sli, OutboxDelivery) and not entry.spec.publishes:
+        return "kind", "outbox-delivery needs a published topic, but service.yaml publishes none"
     return None
+
+
+def check_publisher_has_outbox_slo(entry: ServiceEntry) -> None:
+    """A service that publishes must declare an outbox-delivery SLO: consumers' freshness cannot
+    see a producer that has stopped, so only this SLO pages the producing team for its stall."""
+    if not entry.spec.publishes:
+        return
+    if any(isinstance(slo.sli, OutboxDelivery) for slo in entry.slos.slos):
+        return
+    doc = load_yaml(entry.directory / "slo.yaml")
+    raise doc.error(
+        ("slos",),
+        "the service publishes "
+        + ", ".join(topic.topic for topic in entry.spec.publishes)
+        + " but declares no SLO of kind outbox-delivery",
+    )
 
 
 def check_slos_against_service(entry: ServiceEntry) -> None:

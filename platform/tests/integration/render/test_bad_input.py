@@ -92,3 +92,26 @@ def test_an_slo_on_a_handler_bootstrap_does_not_register_names_file_slo_and_name
         " services/payments/src/payments/bootstrap.py (registered: charge_card)"
     ) in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_publisher_without_an_outbox_delivery_slo_is_rejected(
+    run_homefield: Homefield, scratch_repo: Path
+) -> None:
+    slo = scratch_repo / "services/shipping/slo.yaml"
+    text = slo.read_text()
+    slo.write_text(text[: text.index("  - name: outbox-delivery")])
+    result = run_homefield("render", cwd=scratch_repo)
+    assert result.returncode == 2
+    assert "services/shipping/slo.yaml:" in result.stderr
+    assert "publishes shipping.v1 but declares no SLO of kind outbox-delivery" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_outbox_age_that_is_no_bucket_bound_is_rejected(
+    run_homefield: Homefield, scratch_repo: Path
+) -> None:
+    slo = scratch_repo / "services/orders/slo.yaml"
+    _replace(slo, "max_age_seconds: 30}", "max_age_seconds: 45}")
+    result = run_homefield("render", cwd=scratch_repo)
+    assert result.returncode == 2
+    assert "max_age_seconds must be a histogram bucket bound" in result.stderr
