@@ -20,6 +20,7 @@ from homefield.runtime.producer import RecoveringProducer
 from homefield.runtime.relay import OutboxRelay
 from homefield.testing.kafka import local_broker
 from homefield.testing.service import eventually
+from opentelemetry import trace
 from shop.orders.v1 import events_pb2
 
 pytestmark = pytest.mark.integration
@@ -56,6 +57,7 @@ async def test_the_relay_delivers_everything_in_key_order_across_a_killed_broker
         outbox=db,
         producer=producer,
         metrics=Metrics(service="orders", team="checkout", tier=1, version="t"),
+        tracer=trace.get_tracer("test"),
         faults=FaultInjector({}),
         source="//homefield/orders",
         batch_size=20,

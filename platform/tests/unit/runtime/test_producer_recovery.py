@@ -19,6 +19,7 @@ from homefield.runtime.metrics import Metrics
 from homefield.runtime.producer import AcknowledgementTimeout, Outgoing, RecoveringProducer
 from homefield.runtime.relay import RELAY_FAULT, DeliveryFailed, OutboxRelay
 from homefield.runtime.settings import Fault
+from opentelemetry import trace
 from shop.orders.v1 import events_pb2
 
 Behaviour = Callable[[int], BaseException | None | str]
@@ -156,6 +157,7 @@ def _relay(db: Database, producer: RecoveringProducer, faults: dict[str, Fault])
         outbox=db,
         producer=producer,
         metrics=metrics,
+        tracer=trace.get_tracer("test"),
         faults=FaultInjector(faults),
         source="//homefield/orders",
         batch_size=4,
