@@ -4,7 +4,7 @@ SHELL := /bin/bash
 HF := .venv/bin/homefield
 PYTEST := .venv/bin/pytest
 
-.PHONY: help setup up down status logs test test-unit test-integration test-system lint protos render openapi images check loadtest loadtest-compare bench bench-check
+.PHONY: help setup up down status logs test test-unit test-integration test-system lint protos render openapi images check loadtest loadtest-compare bench bench-check chaos
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -56,6 +56,10 @@ test-system: setup ## system, chaos and game-day tests on a fresh local shop (re
 
 test: lint test-unit test-integration test-system ## lint, unit, integration, system, chaos and game-day tests
 
+
+ROUNDS ?= 10
+chaos: up ## ROUNDS (default 10) rounds of every fault under load, invariants after each; FAULTS="broker restart,..." for some
+	@PYTHONPATH=tests .venv/bin/python -m chaos_harness --rounds $(ROUNDS) $(if $(FAULTS),--faults "$(FAULTS)") $(CHAOS_ARGS)
 
 bench-check: setup ## time `homefield check` on a scratch change of 2,000 files (buf off)
 	@.venv/bin/python loadtests/bench_check.py

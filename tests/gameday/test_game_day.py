@@ -1,91 +1,30 @@
 """Game day: half of payments' captures fail; the payments on-call gets paged with the runbook.
-
-The rules are rendered with windows shortened 20x (`homefield render --window-scale 20`, a
-test-only option) into a temporary directory and loaded by a second Prometheus that scrapes the
-running shop and alerts through the shop's Alertmanager to the local alert sink.
+(The fast Prometheus it watches: tests/fast_prometheus.py.)
 """
 
 import subprocess
 import threading
 import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
-from typing import Any
 
-import httpx
 import pytest
 from console_browser import console_page
+from fast_prometheus import firing_pages, sink_pages, wait_for
 from homefield.local.control import restart_service
-from homefield.local.health import free_port
 from shop_client import ShopClient, order_body
 
 pytestmark = pytest.mark.system
 FAULT = {"PAYMENTS_FAULTS": '{"capture_payment": {"error_rate": 0.5}}'}
 RUNBOOK = "services/payments/RUNBOOK.md#capture-availability"
-SINK = "http://127.0.0.1:9097/alerts"
-
-
-@pytest.fixture
-def fast_prometheus(shop: ShopClient, tmp_path: Path) -> Iterator[str]:
-    homefield = shop.repo / ".venv" / "bin" / "homefield"
-    subprocess.run(
-        [str(homefield), "render", "--window-scale", "20", "--out", str(tmp_path)],
-        cwd=shop.repo,
-        check=True,
-        capture_output=True,
-    )
-    port = free_port()
-    config = tmp_path / "deploy" / "prometheus" / "prometheus.yml"
-    with (tmp_path / "prometheus.log").open("wb") as log:
-        process = subprocess.Popen(
-            [
-                "prometheus",
-                f"--config.file={config}",
-                f"--storage.tsdb.path={tmp_path / 'tsdb'}",
-                f"--web.listen-address=127.0.0.1:{port}",
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(lambda: httpx.get(f"{url}/-/ready").status_code == 200, 60, "prometheus ready")
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
-def wait_for(check: Callable[[], Any], timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            result = check()
-        except httpx.HTTPError:
-            result = None
-        if result:
-            return result
-        time.sleep(2)
-    raise AssertionError(f"{what}: not within {timeout}s")
+ALERT = "PaymentsCaptureAvailability"
 
 
 def firing_page(prometheus: str) -> dict | None:
-    alerts = httpx.get(f"{prometheus}/api/v1/alerts").json()["data"]["alerts"]
-    return next(
-        (
-            a
-            for a in alerts
-            if a["state"] == "firing"
-            and a["labels"].get("alertname") == "PaymentsCaptureAvailability"
-            and a["labels"].get("severity") == "page"
-        ),
-        None,
-    )
+    pages = firing_pages(prometheus)
+    return next((a for a in pages if a["labels"].get("alertname") == ALERT), None)
 
 
 def sink_page() -> dict | None:
-    alerts = httpx.get(SINK, params={"team": "payments", "severity": "page"}).json()["alerts"]
-    return next((a for a in alerts if a["alertname"] == "PaymentsCaptureAvailability"), None)
+    return next((a for a in sink_pages("payments") if a["alertname"] == ALERT), None)
 
 
 def console_shows_the_page() -> dict[str, str] | None:

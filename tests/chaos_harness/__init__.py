@@ -1,0 +1,1 @@
+"""`make chaos` and the chaos system test: faults under outside load, ordered by counts."""
