@@ -13,7 +13,6 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.errors import KafkaError
@@ -93,6 +92,9 @@ class EventConsumer:
         self._clock = clock
         self._handled: dict[TopicPartition, int] = {}
         self._last_commit = float("-inf")
+        # When the consumer last returned from a poll, and last held a partition: /readyz
+        # fails when either is too long ago (a stuck handler, a group that never rejoins).
+        self.last_poll = self.last_assigned = time.monotonic()
 
     def stop(self) -> None:
         """Stop taking new batches; the batch in flight finishes and its offsets are committed."""
@@ -101,11 +103,29 @@ class EventConsumer:
     async def run(self) -> None:
         while not self._stopping:
             batch = await self._consumer.getmany(timeout_ms=200, max_records=500)
+            self.last_poll = time.monotonic()
+            if self._consumer.assignment():
+                self.last_assigned = self.last_poll
             if batch:
                 await self.handle_batch(batch)
             elif self._handled:
                 await self._commit()
         await self._commit()
+
+    def stalled(self, *, limit_seconds: float, setting: str) -> str | None:
+        """A readiness check: why the consumer counts as stopped, or None while it polls."""
+        now = time.monotonic()
+        if now - self.last_poll > limit_seconds:
+            return (
+                f"the consumer has not polled for {now - self.last_poll:.0f}s, over the"
+                f" {limit_seconds:g}s limit ({setting}): a handler may be stuck"
+            )
+        if now - self.last_assigned > limit_seconds:
+            return (
+                f"the consumer has held no partition for {now - self.last_assigned:.0f}s, over"
+                f" the {limit_seconds:g}s limit ({setting}): its group has not taken it back"
+            )
+        return None
 
     async def handle_batch(self, batch: Mapping[TopicPartition, Sequence[Record]]) -> None:
         """Settle every record of one poll, partition by partition, then commit the offsets
@@ -209,7 +229,9 @@ class EventConsumer:
             return
         self._metrics.consumed.labels(topic, item.route.name, outcome).inc()
         self._metrics.consume_seconds.labels(topic, item.route.name).observe(seconds)
-        age = (datetime.now(UTC) - item.envelope.time()).total_seconds()
+        # Freshness counts from when the event reached Kafka (the record's timestamp), so a
+        # producer's stall burns the producer's outbox-delivery SLO, not its consumers'.
+        age = time.time() - item.record.timestamp / 1000
         self._metrics.event_age.labels(topic).observe(max(age, 0.0))
         log.debug(
             "event handled",

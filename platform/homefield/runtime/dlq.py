@@ -11,11 +11,11 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
-from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 from tenacity import AsyncRetrying, retry_if_exception_type, wait_fixed
 
 from homefield.runtime.metrics import Metrics
+from homefield.runtime.producer import Outgoing, RecoveringProducer
 
 log = logging.getLogger("homefield.dlq")
 
@@ -59,11 +59,12 @@ def without_dlq_headers(headers: Iterable[tuple[str, bytes]]) -> Headers:
 
 class DeadLetterWriter:
     """Sends dead letters to one topic. A dead letter is never dropped: while the broker is away
-    (restarting, say) the send is retried every ``retry_seconds`` until it is acknowledged."""
+    (restarting, say) the send is retried every ``retry_seconds`` until it is acknowledged, and
+    a producer that can deliver nothing more is replaced on the way (RecoveringProducer)."""
 
     def __init__(
         self,
-        producer: AIOKafkaProducer,
+        producer: RecoveringProducer,
         *,
         topic: str,
         metrics: Metrics,
@@ -89,7 +90,7 @@ class DeadLetterWriter:
         async for attempt in retrying:
             with attempt:
                 await self._producer.send_and_wait(
-                    self.topic, record.value, key=record.key, headers=headers
+                    Outgoing(self.topic, record.value, key=record.key, headers=headers)
                 )
         self._metrics.produced.labels(self.topic).inc()
         self._metrics.dlq.labels(record.topic).inc()

@@ -12,7 +12,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import grpc
-from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
 from google.protobuf.message import Message
 from opentelemetry.sdk.trace import SpanProcessor
@@ -91,9 +90,8 @@ class ServiceApp:
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = False
         self.grpc_port: int | None = None
-        self.producer: AIOKafkaProducer | None = None
+        self._producers: list[RecoveringProducer] = []
         self.relay: OutboxRelay | None = None
-        self._relay_producer: RecoveringProducer | None = None
         self.consumer: EventConsumer | None = None
         self.http_port: int | None = None
 
@@ -156,16 +154,18 @@ class ServiceApp:
         """Services that neither publish nor consume run without a broker."""
         return bool(self.entry.spec.publishes or self.entry.spec.consumes)
 
-    async def _start_relay(self) -> None:
-        self.producer = new_producer(self.settings.kafka_bootstrap)
-        await start_with_retry(self.producer)
+    def _producer(self, name: str) -> RecoveringProducer:
         bootstrap = self.settings.kafka_bootstrap
-        self._relay_producer = RecoveringProducer(
-            lambda: new_producer(bootstrap), name="outbox relay"
-        )
+        producer = RecoveringProducer(lambda: new_producer(bootstrap), name=name)
+        self._producers.append(producer)
+        return producer
+
+    async def _start_relay(self) -> None:
+        producer = self._producer("outbox relay")
+        await start_with_retry(producer)
         self.relay = OutboxRelay(
             outbox=self.db,
-            producer=self._relay_producer,
+            producer=producer,
             metrics=self.metrics,
             tracer=self.tracer,
             faults=self.faults,
@@ -194,7 +194,7 @@ class ServiceApp:
         self.consumer = EventConsumer(
             consumer=self._kafka_consumer,
             dead_letters=DeadLetterWriter(
-                self._require_producer(),
+                self._producer("dead letters"),
                 topic=dlq_topic(self.name, s.topic_prefix),
                 metrics=self.metrics,
             ),
@@ -207,6 +207,11 @@ class ServiceApp:
             commit_interval_seconds=s.consumer_commit_interval_ms / 1000,
         )
         self._spawn(self.consumer.run(), CONSUMER_TASK)
+        consumer, limit = self.consumer, s.consumer_max_stall_seconds
+        setting = f"{env_prefix(self.name)}_CONSUMER_MAX_STALL_SECONDS"
+        self.readiness.add(
+            "consumer", lambda: consumer.stalled(limit_seconds=limit, setting=setting)
+        )
         self._spawn(self._prune_processed(), "processed-id pruning")
 
     async def _prune_processed(self) -> None:
@@ -234,13 +239,11 @@ class ServiceApp:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         if self.relay is not None:
             await self.relay.drain(deadline_seconds=grace * 0.2)
-        if self._relay_producer is not None:
-            await self._relay_producer.stop(grace * 0.1)
-        clients = [self._kafka_consumer] if self.consumer is not None else []
-        clients += [self.producer] if self.producer is not None else []
-        for client in clients:  # a broker that is down must not hold the exit past the grace
+        for producer in self._producers:  # each gives up within its share of the grace
+            await producer.stop(grace * 0.05)
+        if self.consumer is not None:  # a broker that is down must not hold the exit
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(client.stop(), grace * 0.1)
+                await asyncio.wait_for(self._kafka_consumer.stop(), grace * 0.1)
         for channel in self._channels.values():
             await channel.close()
         self.db.close()
@@ -255,11 +258,6 @@ class ServiceApp:
         for task in self._tasks:
             if task.done() and not task.cancelled() and task.exception() is not None:
                 raise RuntimeError(f"{task.get_name()} failed") from task.exception()
-
-    def _require_producer(self) -> AIOKafkaProducer:
-        if self.producer is None:
-            raise RuntimeError(f"{self.name}: consumes events but has no producer for its DLQ")
-        return self.producer
 
     def _spawn(self, coro: Any, name: str) -> None:
         self._tasks.append(asyncio.create_task(coro, name=name))

@@ -46,6 +46,8 @@ class ServiceSettings(BaseSettings):
     consumer_commit_interval_ms: int = Field(default=500, ge=0, le=60_000)
     # /readyz fails while the oldest undelivered outbox row is older than this.
     outbox_max_age_seconds: float = Field(default=60.0, gt=0, le=86_400)
+    # /readyz fails when the consumer has not polled, or held no partition, for this long.
+    consumer_max_stall_seconds: float = Field(default=60.0, gt=0, le=3_600)
     shutdown_grace_seconds: float = Field(default=7.0, gt=0, le=30)
 
     @field_validator("kafka_bootstrap")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -9,6 +10,7 @@ from aiokafka import TopicPartition
 from aiokafka.errors import KafkaConnectionError
 from homefield.runtime.db import Transaction, utc_now
 from homefield.runtime.envelope import encode_headers
+from homefield.runtime.producer import Outgoing
 from homefield.runtime.registry import Route
 from shop.orders.v1 import events_pb2
 
@@ -25,6 +27,7 @@ class FakeRecord:
     partition: int = 0
     offset: int = 0
     key: bytes = b""
+    timestamp: int = field(default_factory=lambda: int(time.time() * 1000))
 
 
 def record(
@@ -76,13 +79,12 @@ class FakeProducer:
     failures: int = 0
     sent: list[tuple[str, bytes | None, dict[str, bytes]]] = field(default_factory=list)
 
-    async def send_and_wait(
-        self, topic: str, value: bytes | None, *, key: bytes, headers: list[tuple[str, bytes]]
-    ) -> None:
+    async def send_and_wait(self, message: Outgoing) -> None:
         if self.failures:
             self.failures -= 1
             raise KafkaConnectionError("broker restarting")
-        self.sent.append((topic, value, {**dict(headers), "key": key}))
+        headers = {**dict(message.headers), "key": message.key}
+        self.sent.append((message.topic, message.value, headers))
 
 
 @dataclass
