@@ -169,12 +169,18 @@ class LocalStack:
         self.echo(f"topics: {len(wanted)} declared, {len(created)} created")
 
     def up(self, timeout: float) -> list[PartState]:
-        """Start what is not running (Kafka and its topics first) and wait until all is healthy."""
+        """Start what is not running and wait until all is healthy: Kafka and the parts that do
+        not need it (alert sink, Alertmanager, Prometheus, Zipkin, console) at once, so their
+        start-up overlaps the broker's; the services once the broker serves their topics."""
         kafka, others = self.parts[0], self.parts[1:]
+        services = [part for part in others if part.name in self.catalog.services]
         self.start(kafka)
+        for part in others:
+            if part not in services:
+                self.start(part)
         self.wait_healthy([kafka], timeout)
         self.create_topics()
-        for part in others:
+        for part in services:
             self.start(part)
         self.wait_healthy(others, timeout)
         return self.states()

@@ -192,3 +192,29 @@ def test_topics_that_cannot_be_created_fail_with_one_message_naming_the_broker(
     stack, _ = shop
     with pytest.raises(StackError, match=r"^kafka: creating the topics on 127\.0\.0\.1:\d+ failed"):
         stack.create_topics()
+
+
+def test_up_starts_the_parts_that_need_no_broker_with_it_and_the_services_after_topics(
+    shop: tuple[LocalStack, FakeEcho], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stack, _ = shop
+    steps: list[str] = []
+    monkeypatch.setattr(stack, "start", lambda part: steps.append(f"start {part.name}") or 1)
+    monkeypatch.setattr(
+        stack,
+        "wait_healthy",
+        lambda parts, *_: steps.append("wait " + ",".join(p.name for p in parts)),
+    )
+    monkeypatch.setattr(stack, "create_topics", lambda: steps.append("topics"))
+    monkeypatch.setattr(stack, "states", lambda: [])
+    stack.up(timeout=10)
+    assert steps == [
+        "start kafka",
+        "start alert-sink",
+        "start zipkin",
+        "start console",
+        "wait kafka",
+        "topics",
+        "start fakeecho",
+        "wait fakeecho,alert-sink,zipkin,console",
+    ]
