@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import shlex
+import textwrap
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,18 +13,17 @@ HEADING = "## make chaos"
 
 def section(*, argv: list[str], summary: list[str], minutes: float, load: float) -> str:
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    command = " ".join(["make chaos", *argv]) if argv else "make chaos"
-    body = "\n".join(summary)
-    return (
-        f"{HEADING}\n\n"
-        f"Latest run: `{command}` ({when}, {minutes:.0f} min, load average {load:.1f} on the"
-        " 2-core machine). Each round places orders from 8 outside workers, injects its fault at"
-        " a quarter of them placed, ends it after another half of attempts, then checks that"
-        " every accepted order is terminal within 60 s of every part answering again, that no"
-        " order was captured twice, that stock is the seed minus what shipped, and that every"
-        " consumer group's lag and every outbox backlog is 0.\n\n"
-        f"```\n{body}\n```\n"
+    command = shlex.join(["python", "-m", "chaos_harness", *argv])
+    text = (
+        f"Latest run: `{command}` (what `make chaos` runs; {when}, {minutes:.0f} min, load"
+        f" average {load:.1f} on the 2-core machine). Each round places orders from 8 outside"
+        " workers, injects its fault at a quarter of them placed, ends it after another half of"
+        " attempts, then checks that every accepted order is terminal within 60 s of every part"
+        " answering again, that no order was captured twice, that stock is the seed minus what"
+        " shipped, and that every consumer group's lag and every outbox backlog is 0."
     )
+    body = "\n".join(summary)
+    return f"{HEADING}\n\n{textwrap.fill(text, width=100)}\n\n```\n{body}\n```\n"
 
 
 def write_results(
