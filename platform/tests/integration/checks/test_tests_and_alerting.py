@@ -34,6 +34,27 @@ def test_a_test_replaced_by_a_symlink_is_high_impact(scratch, homefield):
     assert f"{ORDERS_TEST} replaced by a symlink" in _reasons(homefield)
 
 
+def _stage_gitlink(scratch, path: str) -> None:
+    """Stage a gitlink (a submodule commit) at ``path``. Its directory must exist, as an
+    unpopulated submodule's does in a clone: `git add -A` drops a gitlink whose path is absent."""
+    (scratch.root / path).mkdir(parents=True, exist_ok=True)
+    sha = scratch.git("rev-parse", "HEAD")
+    scratch.git("update-index", "--add", "--cacheinfo", f"160000,{sha},{path}")
+
+
+def _committed_mode(scratch, path: str) -> str:
+    return scratch.git("ls-tree", "HEAD", "--", path).split(" ")[0]
+
+
+def test_a_test_replaced_by_a_gitlink_is_high_impact(scratch, homefield):
+    scratch.delete(ORDERS_TEST)
+    scratch.git("rm", "-q", "--cached", ORDERS_TEST)
+    _stage_gitlink(scratch, ORDERS_TEST)
+    scratch.commit("alice")
+    assert _committed_mode(scratch, ORDERS_TEST) == "160000"
+    assert f"{ORDERS_TEST} replaced by a gitlink (submodule)" in _reasons(homefield)
+
+
 def test_an_emptied_test_is_high_impact(scratch, homefield):
     scratch.write(ORDERS_TEST, "# nothing to see\n")
     scratch.commit("alice")
@@ -73,11 +94,10 @@ def test_noise_under_tests_does_not_meet_tests_required(scratch, homefield, nois
     elif noise == "comment":
         scratch.append(ORDERS_TEST, "# a test for refund would go here\n")
     else:
-        sha = scratch.git("rev-parse", "HEAD")
-        scratch.git(
-            "update-index", "--add", "--cacheinfo", f"160000,{sha},services/orders/tests/sub"
-        )
+        _stage_gitlink(scratch, "services/orders/tests/sub")
     scratch.commit("dan")
+    if noise == "gitlink":
+        assert _committed_mode(scratch, "services/orders/tests/sub") == "160000"
     assert TESTS_REQUIRED in homefield.check().rules()
 
 
