@@ -1,3 +1,5 @@
+"""Start the experiments service: `python -m experiments`, what `make up` and the image run."""
+
 from homefield.runtime import run_service
 
 from experiments.bootstrap import build
