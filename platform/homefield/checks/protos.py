@@ -10,6 +10,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from homefield import protogen
 from homefield.checks.context import Context
 from homefield.checks.model import Finding, Severity
 from homefield.ownership import service_of
@@ -62,7 +63,7 @@ def check(ctx: Context) -> list[Finding]:
 
 
 def _is_module_file(path: str) -> bool:
-    return path.startswith("protos/") and not path.startswith("protos/gen/")
+    return path.startswith(f"{protogen.PROTOS}/") and not protogen.is_generated(path)
 
 
 def _use_base_configuration(ctx: Context, module: Path) -> str | None:

@@ -96,3 +96,62 @@ def test_a_hand_edited_generated_file_needs_its_owners(scratch, homefield):
         "deploy/alertmanager/alertmanager.yml" in m for m in result.messages(OWNERS_REQUIRED)
     )
     assert result.code == 1
+
+
+ORDERS_PROTO = "protos/shop/orders/v1/orders.proto"
+ORDERS_PB2 = "protos/gen/shop/orders/v1/orders_pb2.py"
+
+
+def _generated_base(scratch, homefield):
+    code, _, err = homefield.run("protos")
+    assert code == 0, err
+    scratch.base = scratch.commit("pat", "generated protos/gen")
+
+
+def _add_order_field(scratch, field: str, number: int) -> None:
+    proto = scratch.root / ORDERS_PROTO
+    text = proto.read_text().replace("\n}\n", f"\n  string {field} = {number};\n}}\n")
+    proto.write_text(text)
+    scratch.append("services/orders/CHANGELOG.md", f"- orders carry a {field} (fulfillment)\n")
+
+
+def _regenerate(homefield):
+    code, _, err = homefield.run("protos")
+    assert code == 0, err
+
+
+def test_a_regenerated_protos_gen_needs_only_the_protos_owners(scratch, homefield):
+    _generated_base(scratch, homefield)
+    _add_order_field(scratch, "gift_note", 3)
+    _regenerate(homefield)
+    scratch.commit("dan", "orders: a gift note")
+    assert ORDERS_PB2 in scratch.git("diff", "--name-only", "HEAD~").split()
+    unapproved = homefield.check()
+    assert OWNERS_REQUIRED not in unapproved.rules()
+    assert HOME_REQUIRED in unapproved.rules()
+    approved = homefield.check(reviews=scratch.reviews("alice"))
+    assert approved.rules() == set()
+    assert approved.code == 0
+
+
+def test_a_hand_edited_protos_gen_needs_platform(scratch, homefield):
+    _generated_base(scratch, homefield)
+    _add_order_field(scratch, "gift_note", 3)
+    _regenerate(homefield)
+    scratch.append(ORDERS_PB2, "DEBUG = True\n")
+    scratch.commit("dan", "orders: a gift note")
+    result = homefield.check(reviews=scratch.reviews("alice"))
+    assert any(ORDERS_PB2 in m and "platform" in m for m in result.messages(OWNERS_REQUIRED))
+    assert result.code == 1
+    assert homefield.check(reviews=scratch.reviews("alice", "pat")).code == 0
+
+
+def test_a_stale_protos_gen_needs_platform(scratch, homefield):
+    _generated_base(scratch, homefield)
+    _add_order_field(scratch, "gift_note", 3)
+    _regenerate(homefield)
+    _add_order_field(scratch, "gift_wrap", 4)  # and protos/gen not regenerated after it
+    scratch.commit("dan", "orders: gift options")
+    result = homefield.check(reviews=scratch.reviews("alice"))
+    assert any("protos/gen/" in m and "platform" in m for m in result.messages(OWNERS_REQUIRED))
+    assert result.code == 1
