@@ -88,8 +88,11 @@ def _teams_at(repo: GitRepo, sha: str) -> Teams | None:
 def render_ledger(entries: list[LedgerEntry]) -> str:
     if not entries:
         return "no bar-raiser overrides in this history\n"
-    lines = [f"{'date':<10}  {'commit':<12}  {'service':<20}  {'by':<24}  reason"]
-    for e in entries:
-        services = ",".join(e.services) or "-"
-        lines.append(f"{e.date:<10}  {e.commit[:12]:<12}  {services:<20}  {e.by:<24}  {e.reason}")
-    return "\n".join(lines) + "\n"
+    rows = [("date", "commit", "service", "by", "reason")]
+    rows += [(e.date, e.commit[:12], ",".join(e.services) or "-", e.by, e.reason) for e in entries]
+    widths = [max(len(row[column]) for row in rows) for column in range(4)]
+    return "".join(
+        "  ".join([*(cell.ljust(width) for cell, width in zip(row, widths, strict=False)), row[4]])
+        + "\n"
+        for row in rows
+    )

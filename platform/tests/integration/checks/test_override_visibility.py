@@ -61,7 +61,9 @@ def test_an_override_without_a_note_is_unverified(scratch, homefield):
     _override(scratch, "forged by email")
     code, ledger, _ = homefield.run("ledger")
     assert code == 0
-    assert "(unverified: no verdict note)" in ledger.splitlines()[1]
+    header, row = ledger.splitlines()[:2]
+    assert "(unverified: no verdict note)" in row
+    assert row.index("forged by email") == header.index("reason")  # the long "by" fits its column
 
 
 def test_record_without_a_verified_login_is_refused(scratch, homefield):
