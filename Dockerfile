@@ -20,7 +20,7 @@ RUN groupadd --gid 10001 homefield \
  && mkdir -p /data && chown 10001:10001 /data
 WORKDIR /app
 COPY --from=build /app/.venv /app/.venv
-# the runtime reads the catalog (teams.yaml, every service.yaml) to find its callees
+# the runtime reads teams.yaml and its own service.yaml, OWNERS and slo.yaml
 COPY catalog /app/
 USER 10001:10001
 VOLUME ["/data"]

@@ -40,7 +40,7 @@ ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Sink).serve_forever()
 def make_up_tracing_env(root: Path, service: str) -> dict[str, str]:
     """The OTEL_ variables `make up` sets for ``service``."""
     layout, catalog = StackLayout.for_repo(root), Catalog.load(root)
-    env = service_part(layout, catalog.services[service]).env
+    env = service_part(layout, catalog, catalog.services[service]).env
     return {name: value for name, value in env.items() if name.startswith("OTEL_")}
 
 

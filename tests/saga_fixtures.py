@@ -7,9 +7,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import grpc
-import pytest
 from homefield.runtime.service import ServiceApp
-from homefield.testing.service import create_topics, running, unique_prefix
+from homefield.testing.service import create_topics, endpoints_of, running, unique_prefix
 from inventory.bootstrap import build as build_inventory
 from inventory.settings import InventorySettings
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
@@ -35,9 +34,7 @@ class Shop:
 
 
 @asynccontextmanager
-async def shop(
-    bootstrap: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prefix: str | None = None
-) -> AsyncIterator[Shop]:
+async def shop(bootstrap: str, tmp_path: Path, prefix: str | None = None) -> AsyncIterator[Shop]:
     prefix = prefix or unique_prefix()
     await create_topics(bootstrap, prefix)
     spans = InMemorySpanExporter()
@@ -47,9 +44,12 @@ async def shop(
         span_processors=[SimpleSpanProcessor(spans)],
     )
     async with running(inventory):
-        monkeypatch.setenv("HOMEFIELD_ENDPOINT_INVENTORY", f"127.0.0.1:{inventory.grpc_port}")
         orders = build_orders(
-            OrdersSettings(database_path=tmp_path / "orders.sqlite3", **common),
+            OrdersSettings(
+                database_path=tmp_path / "orders.sqlite3",
+                endpoints=endpoints_of(inventory),
+                **common,
+            ),
             span_processors=[SimpleSpanProcessor(spans)],
         )
         async with running(orders):

@@ -9,11 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-import pytest
 from experiments.bootstrap import build as build_experiments
 from experiments.settings import ExperimentsSettings
 from homefield.runtime.service import ServiceApp
-from homefield.testing.service import create_topics, running, unique_prefix
+from homefield.testing.service import create_topics, endpoints_of, running, unique_prefix
 from inventory.bootstrap import build as build_inventory
 from inventory.settings import InventorySettings
 from orders.bootstrap import build as build_orders
@@ -22,6 +21,7 @@ from storefront.bootstrap import build as build_storefront
 from storefront.settings import StorefrontSettings
 
 API_KEY = "integration-test-key"
+EXPERIMENTS = "shop.experiments.v1.ExperimentService"
 AUTH = {"Authorization": f"Bearer {API_KEY}"}
 
 
@@ -58,7 +58,6 @@ def closed_port() -> int:
 async def live_shop(
     bootstrap: str,
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
     *,
     with_experiments: bool = True,
 ) -> AsyncIterator[LiveShop]:
@@ -73,16 +72,22 @@ async def live_shop(
         settings = ExperimentsSettings(database_path=tmp_path / "experiments.sqlite3", **common)
         callees.append(build_experiments(settings))
     async with running(*callees):
-        monkeypatch.setenv("HOMEFIELD_ENDPOINT_INVENTORY", f"127.0.0.1:{inventory.grpc_port}")
-        experiments_port = callees[-1].grpc_port if with_experiments else closed_port()
-        monkeypatch.setenv("HOMEFIELD_ENDPOINT_EXPERIMENTS", f"127.0.0.1:{experiments_port}")
-        orders = build_orders(OrdersSettings(database_path=tmp_path / "orders.sqlite3", **common))
+        orders = build_orders(
+            OrdersSettings(
+                database_path=tmp_path / "orders.sqlite3",
+                endpoints=endpoints_of(inventory),
+                **common,
+            )
+        )
         async with running(orders):
-            monkeypatch.setenv("HOMEFIELD_ENDPOINT_ORDERS", f"127.0.0.1:{orders.grpc_port}")
+            endpoints = endpoints_of(orders, *callees)
+            if not with_experiments:
+                endpoints[EXPERIMENTS] = (f"127.0.0.1:{closed_port()}",)
             storefront = build_storefront(
                 StorefrontSettings(
                     api_keys=(API_KEY,),
                     database_path=tmp_path / "storefront.sqlite3",
+                    endpoints=endpoints,
                     **common,
                 )
             )

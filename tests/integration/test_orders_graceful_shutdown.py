@@ -73,13 +73,17 @@ async def test_sigterm_mid_stream_loses_no_order_and_applies_none_twice(
     await create_topics(kafka_bootstrap, prefix)
     ports = {"orders": (free_port(), free_port()), "inventory": (free_port(), free_port())}
     procs = {}
+    inventory = {"shop.inventory.v1.InventoryService": [f"127.0.0.1:{ports['inventory'][0]}"]}
     for name, (grpc_port, http_port) in ports.items():
-        env = service_env(name, bootstrap=kafka_bootstrap, prefix=prefix, data_dir=tmp_path)
-        env |= {
-            f"{name.upper()}_GRPC_PORT": str(grpc_port),
-            f"{name.upper()}_HTTP_PORT": str(http_port),
-            "HOMEFIELD_ENDPOINT_INVENTORY": f"127.0.0.1:{ports['inventory'][0]}",
-        }
+        env = service_env(
+            name,
+            bootstrap=kafka_bootstrap,
+            prefix=prefix,
+            data_dir=tmp_path,
+            grpc_port=grpc_port,
+            http_port=http_port,
+            **({"endpoints": inventory} if name == "orders" else {}),
+        )
         procs[name] = Process(name, env, tmp_path / f"{name}.log")
         procs[name].start()
     channel = grpc.aio.insecure_channel(f"127.0.0.1:{ports['orders'][0]}")

@@ -13,9 +13,9 @@ pytestmark = pytest.mark.integration
 
 
 async def test_an_order_is_reserved_and_one_trace_spans_both_services(
-    kafka_bootstrap: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    kafka_bootstrap: str, tmp_path: Path
 ) -> None:
-    async with shop(kafka_bootstrap, tmp_path, monkeypatch) as world:
+    async with shop(kafka_bootstrap, tmp_path) as world:
         placed = await world.stub.PlaceOrder(place_request("trace-1", quantity=2))
         order_id = placed.order.order_id
         assert placed.order.status == orders_pb2.ORDER_STATUS_PENDING
@@ -40,9 +40,9 @@ async def test_an_order_is_reserved_and_one_trace_spans_both_services(
 
 
 async def test_an_order_beyond_the_stock_is_cancelled_out_of_stock(
-    kafka_bootstrap: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    kafka_bootstrap: str, tmp_path: Path
 ) -> None:
-    async with shop(kafka_bootstrap, tmp_path, monkeypatch) as world:
+    async with shop(kafka_bootstrap, tmp_path) as world:
         first = await world.stub.PlaceOrder(place_request("ltd-1", sku="SKU-LTD-001", quantity=5))
         second = await world.stub.PlaceOrder(place_request("ltd-2", sku="SKU-LTD-001", quantity=1))
 
@@ -64,19 +64,17 @@ async def test_an_order_beyond_the_stock_is_cancelled_out_of_stock(
         ]
 
 
-async def test_unknown_order_is_not_found(
-    kafka_bootstrap: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    async with shop(kafka_bootstrap, tmp_path, monkeypatch) as world:
+async def test_unknown_order_is_not_found(kafka_bootstrap: str, tmp_path: Path) -> None:
+    async with shop(kafka_bootstrap, tmp_path) as world:
         with pytest.raises(grpc.aio.AioRpcError) as err:
             await world.get("no-such-order")
         assert err.value.code() == grpc.StatusCode.NOT_FOUND
 
 
 async def test_the_same_key_returns_the_same_order_and_a_different_body_conflicts(
-    kafka_bootstrap: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    kafka_bootstrap: str, tmp_path: Path
 ) -> None:
-    async with shop(kafka_bootstrap, tmp_path, monkeypatch) as world:
+    async with shop(kafka_bootstrap, tmp_path) as world:
         first = await world.stub.PlaceOrder(place_request("idem-1"))
         again = await world.stub.PlaceOrder(place_request("idem-1"))
         assert again.order.order_id == first.order.order_id
@@ -87,9 +85,9 @@ async def test_the_same_key_returns_the_same_order_and_a_different_body_conflict
 
 
 async def test_an_unknown_sku_is_invalid_argument_and_writes_nothing(
-    kafka_bootstrap: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    kafka_bootstrap: str, tmp_path: Path
 ) -> None:
-    async with shop(kafka_bootstrap, tmp_path, monkeypatch) as world:
+    async with shop(kafka_bootstrap, tmp_path) as world:
         with pytest.raises(grpc.aio.AioRpcError) as err:
             await world.stub.PlaceOrder(place_request("sku-1", sku="NOPE"))
         assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT

@@ -18,9 +18,9 @@ def order_body(customer_id: str = "cust-1", items: list | None = None, token: st
 
 
 async def test_an_order_is_placed_reserved_and_priced_by_its_variant(
-    kafka_bootstrap: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    kafka_bootstrap: str, tmp_path: Path
 ) -> None:
-    async with live_shop(kafka_bootstrap, tmp_path, monkeypatch) as shop:
+    async with live_shop(kafka_bootstrap, tmp_path) as shop:
         accepted = await shop.place(order_body(), key="order-1")
         assert accepted.status_code == 202
         order_id = accepted.json()["order_id"]
@@ -37,9 +37,9 @@ async def test_an_order_is_placed_reserved_and_priced_by_its_variant(
 
 
 async def test_retries_replay_and_a_reused_key_is_a_409(
-    kafka_bootstrap: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    kafka_bootstrap: str, tmp_path: Path
 ) -> None:
-    async with live_shop(kafka_bootstrap, tmp_path, monkeypatch) as shop:
+    async with live_shop(kafka_bootstrap, tmp_path) as shop:
         racing = await asyncio.gather(*(shop.place(order_body(), key="dup") for _ in range(8)))
         reused = await shop.place(order_body(token="tok_chargeDeclined"), key="dup")
 
@@ -50,9 +50,9 @@ async def test_retries_replay_and_a_reused_key_is_a_409(
 
 
 async def test_an_unknown_sku_is_a_422_and_creates_no_order(
-    kafka_bootstrap: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    kafka_bootstrap: str, tmp_path: Path
 ) -> None:
-    async with live_shop(kafka_bootstrap, tmp_path, monkeypatch) as shop:
+    async with live_shop(kafka_bootstrap, tmp_path) as shop:
         items = [{"sku": "SKU-TEA-001", "quantity": 1}, {"sku": "SKU-NOPE-404", "quantity": 1}]
         response = await shop.place(order_body(items=items), key="unknown")
 
@@ -62,9 +62,9 @@ async def test_an_unknown_sku_is_a_422_and_creates_no_order(
 
 
 async def test_products_come_from_inventory_and_unknown_orders_are_404(
-    kafka_bootstrap: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    kafka_bootstrap: str, tmp_path: Path
 ) -> None:
-    async with live_shop(kafka_bootstrap, tmp_path, monkeypatch) as shop:
+    async with live_shop(kafka_bootstrap, tmp_path) as shop:
         products = (await shop.get("/v1/products")).json()
         missing = await shop.get("/v1/orders/00000000-0000-0000-0000-000000000000")
 
@@ -79,9 +79,9 @@ async def test_products_come_from_inventory_and_unknown_orders_are_404(
 
 
 async def test_experiment_results_count_the_customers_who_ordered(
-    kafka_bootstrap: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    kafka_bootstrap: str, tmp_path: Path
 ) -> None:
-    async with live_shop(kafka_bootstrap, tmp_path, monkeypatch) as shop:
+    async with live_shop(kafka_bootstrap, tmp_path) as shop:
         for n in range(6):
             await shop.place(order_body(customer_id=f"cust-{n}"), key=f"exp-{n}")
 
@@ -94,9 +94,9 @@ async def test_experiment_results_count_the_customers_who_ordered(
 
 
 async def test_without_experiments_orders_still_go_through_at_control_shipping(
-    kafka_bootstrap: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    kafka_bootstrap: str, tmp_path: Path
 ) -> None:
-    async with live_shop(kafka_bootstrap, tmp_path, monkeypatch, with_experiments=False) as shop:
+    async with live_shop(kafka_bootstrap, tmp_path, with_experiments=False) as shop:
         accepted = await shop.place(order_body(), key="no-weblab")
         order = (await shop.get(f"/v1/orders/{accepted.json()['order_id']}")).json()
 

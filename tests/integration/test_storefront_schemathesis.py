@@ -22,9 +22,9 @@ CHECKS = ",".join(
 
 
 async def test_schemathesis_finds_no_server_error_and_no_schema_violation(
-    kafka_bootstrap: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    kafka_bootstrap: str, tmp_path: Path
 ) -> None:
-    async with live_shop(kafka_bootstrap, tmp_path, monkeypatch) as shop:
+    async with live_shop(kafka_bootstrap, tmp_path) as shop:
         process = await asyncio.create_subprocess_exec(
             str(Path(sys.executable).parent / "schemathesis"),
             "run",

@@ -5,6 +5,7 @@ from homefield.catalog.repo import Catalog, ServiceEntry, find_repo_root
 from homefield.catalog.service import (
     ServiceSpec,
     TopicSpec,
+    env_name,
     env_prefix,
     load_service,
     parse_service,
@@ -26,6 +27,7 @@ __all__ = [
     "Team",
     "Teams",
     "TopicSpec",
+    "env_name",
     "env_prefix",
     "find_repo_root",
     "load_owners",

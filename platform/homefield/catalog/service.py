@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -15,9 +15,14 @@ _RETENTION_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
 def env_prefix(service: str) -> str:
-    """The settings prefix of a service, also used in ``HOMEFIELD_ENDPOINT_<SVC>``:
+    """The settings prefix of a service (``<SVC>_``, homefield.runtime.settings):
     ``orders`` -> ``ORDERS``."""
     return service.upper().replace("-", "_")
+
+
+def env_name(service: str, setting: str) -> str:
+    """The environment variable of one of a service's settings: ``ORDERS_ENDPOINTS``."""
+    return f"{env_prefix(service)}_{setting.upper()}"
 
 
 class GrpcSpec(BaseModel):
@@ -65,8 +70,9 @@ class ServiceSpec(BaseModel):
     publishes: list[TopicSpec] = []
     consumes: list[str] = []
     calls: list[str] = []
-    # Settings (without the <SVC>_ prefix) that come from a secret, never from a ConfigMap.
-    secrets: list[str] = []
+    # Settings (field names, without the <SVC>_ prefix) that come from a secret, never from a
+    # ConfigMap.
+    secrets: list[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]] = []
 
     @property
     def dlq_topic(self) -> str:

@@ -33,7 +33,7 @@ RUN groupadd --gid {uid} homefield \\
  && mkdir -p /data && chown {uid}:{uid} /data
 WORKDIR /app
 COPY --from=build /app/.venv /app/.venv
-# the runtime reads the catalog (teams.yaml, every service.yaml) to find its callees
+# the runtime reads teams.yaml and its own service.yaml, OWNERS and slo.yaml
 COPY catalog /app/
 USER {uid}:{uid}
 VOLUME ["/data"]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from homefield.catalog import Catalog, ServiceEntry, env_prefix
+from homefield.catalog import Catalog, CatalogError, ServiceEntry
+from homefield.runtime.settings import settings_env
 
 NAMESPACE = "homefield"
 KAFKA_CLUSTER = "homefield"
@@ -47,6 +48,21 @@ def callers(catalog: Catalog, entry: ServiceEntry) -> list[str]:
     )
 
 
+def callee_endpoints(
+    catalog: Catalog, entry: ServiceEntry, addresses_of: Callable[[ServiceEntry], list[str]]
+) -> dict[str, list[str]]:
+    """The ``endpoints`` setting of ``entry``: each gRPC service it calls, with the addresses
+    ``addresses_of`` gives for the provider (read from the callee's service.yaml)."""
+    return {api: addresses_of(catalog.provider_of(api)) for api in entry.spec.calls}
+
+
+def grpc_address(host: str, callee: ServiceEntry) -> str:
+    """``host:port`` of the gRPC port in ``callee``'s service.yaml."""
+    if callee.spec.grpc is None:
+        raise CatalogError(callee.directory / "service.yaml", None, "declares no grpc port")
+    return f"{host}:{callee.spec.grpc.port}"
+
+
 def service_env(
     catalog: Catalog,
     entry: ServiceEntry,
@@ -55,17 +71,19 @@ def service_env(
     host_of: Callable[[str], str],
     otlp: str = "",
 ) -> dict[str, str]:
-    """The environment of a service in a container, the same for Kubernetes and compose."""
-    prefix = env_prefix(entry.name)
-    env = {
-        f"{prefix}_KAFKA_BOOTSTRAP": kafka,
-        f"{prefix}_DATABASE_PATH": f"/data/{entry.name}.sqlite3",
-        f"{prefix}_HTTP_HOST": "0.0.0.0",  # inside a container, listen beyond loopback
-    }
-    for callee in callees(catalog, entry):
-        assert callee.spec.grpc is not None
-        endpoint = f"{host_of(callee.name)}:{callee.spec.grpc.port}"
-        env[f"HOMEFIELD_ENDPOINT_{env_prefix(callee.name)}"] = endpoint
+    """The environment of a service in a container, the same for Kubernetes and compose. A
+    callee has one address, its DNS name (a headless Service answers with every replica)."""
+    env = settings_env(
+        entry.name,
+        kafka_bootstrap=kafka,
+        database_path=f"/data/{entry.name}.sqlite3",
+        http_host="0.0.0.0",  # inside a container, listen beyond loopback
+    )
+    endpoints = callee_endpoints(
+        catalog, entry, lambda callee: [grpc_address(host_of(callee.name), callee)]
+    )
+    if endpoints:
+        env |= settings_env(entry.name, endpoints=endpoints)
     if otlp:
         env["OTEL_TRACES_EXPORTER"] = "otlp"
         env["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlp

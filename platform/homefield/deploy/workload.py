@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from homefield.catalog import ServiceEntry, env_prefix
+from homefield.catalog import ServiceEntry, env_name
 from homefield.deploy.env import RUN_AS_USER, image_name, labels, selector_labels
 
 Manifest = dict[str, Any]
@@ -60,10 +60,9 @@ def _probe(path: str, period: int, initial_delay: int) -> dict[str, Any]:
 
 def _secret_env(entry: ServiceEntry) -> list[dict[str, Any]]:
     """Each secret setting from the Secret ``<svc>-secrets``, which the deploying team creates."""
-    prefix = env_prefix(entry.name)
     return [
         {
-            "name": f"{prefix}_{setting.upper()}",
+            "name": env_name(entry.name, setting),
             "valueFrom": {"secretKeyRef": {"name": f"{entry.name}-secrets", "key": setting}},
         }
         for setting in entry.spec.secrets

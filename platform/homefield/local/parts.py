@@ -7,8 +7,10 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from homefield.catalog import Catalog, ServiceEntry, env_prefix, load_owners
+from homefield.catalog import Catalog, ServiceEntry, load_owners
+from homefield.deploy.env import callee_endpoints, grpc_address
 from homefield.local.zipkin import spans_url, zipkin_command, zipkin_env, zipkin_jar
+from homefield.runtime.settings import settings_env
 
 KAFKA = "kafka"
 ALERT_SINK = "alert-sink"
@@ -95,14 +97,19 @@ class Part:
         return self.name == KAFKA
 
 
-def service_part(layout: StackLayout, entry: ServiceEntry) -> Part:
-    spec, host, prefix = entry.spec, layout.host, env_prefix(entry.name)
+def service_part(layout: StackLayout, catalog: Catalog, entry: ServiceEntry) -> Part:
+    spec, host = entry.spec, layout.host
     http = f"http://{host}:{spec.http.port}"
     ports = (spec.http.port,) if spec.grpc is None else (spec.grpc.port, spec.http.port)
     urls = (http,) if spec.grpc is None else (http, f"grpc://{host}:{spec.grpc.port}")
+    endpoints = callee_endpoints(catalog, entry, lambda callee: [grpc_address(host, callee)])
     env = {
-        f"{prefix}_KAFKA_BOOTSTRAP": layout.kafka_bootstrap,
-        f"{prefix}_DATABASE_PATH": str(layout.run_dir / "data" / f"{entry.name}.sqlite3"),
+        **settings_env(
+            entry.name,
+            kafka_bootstrap=layout.kafka_bootstrap,
+            database_path=layout.run_dir / "data" / f"{entry.name}.sqlite3",
+            **({"endpoints": endpoints} if endpoints else {}),
+        ),
         "HOMEFIELD_ENV": "local",
         "OTEL_TRACES_EXPORTER": "zipkin",
         "OTEL_EXPORTER_ZIPKIN_ENDPOINT": spans_url(layout.zipkin_url),
@@ -188,5 +195,5 @@ def plan_parts(layout: StackLayout, catalog: Catalog) -> list[Part]:
     Prometheus, Zipkin and the console."""
     platform_team = load_owners(catalog.root / "OWNERS", catalog.teams).team
     platform = platform_parts(layout, platform_team)
-    services = [service_part(layout, entry) for entry in catalog.services.values()]
+    services = [service_part(layout, catalog, entry) for entry in catalog.services.values()]
     return [platform[0], *services, *platform[1:]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from typing import Any
@@ -10,11 +11,12 @@ import grpc
 from opentelemetry.trace import SpanKind, Tracer
 from prometheus_client import Histogram
 
-from homefield.catalog import Catalog
 from homefield.runtime.grpc_server import split_method
 from homefield.runtime.metrics import Metrics
-from homefield.runtime.settings import endpoint_override
 from homefield.runtime.tracing import current_traceparent
+
+# Calls spread over every address the target resolves to (every replica), not the first one.
+ROUND_ROBIN = json.dumps({"loadBalancingConfig": [{"round_robin": {}}]})
 
 
 class ClientInterceptor(grpc.aio.UnaryUnaryClientInterceptor):
@@ -66,17 +68,11 @@ class ClientInterceptor(grpc.aio.UnaryUnaryClientInterceptor):
                 seconds.observe(time.perf_counter() - started)
 
 
-def resolve_endpoint(catalog: Catalog, grpc_service: str) -> str:
-    """host:port of the provider of ``grpc_service``: HOMEFIELD_ENDPOINT_<SVC> or localhost."""
-    provider = catalog.provider_of(grpc_service)
-    override = endpoint_override(provider.name)
-    if override:
-        return override
-    assert provider.spec.grpc is not None
-    return f"127.0.0.1:{provider.spec.grpc.port}"
-
-
 def open_channel(target: str, *, metrics: Metrics, tracer: Tracer) -> grpc.aio.Channel:
+    """A channel to ``target`` (homefield.runtime.endpoints.channel_target) with metrics and
+    trace context on every call, balanced over all its addresses."""
     return grpc.aio.insecure_channel(
-        target, interceptors=[ClientInterceptor(metrics=metrics, tracer=tracer)]
+        target,
+        options=[("grpc.service_config", ROUND_ROBIN)],
+        interceptors=[ClientInterceptor(metrics=metrics, tracer=tracer)],
     )

@@ -81,10 +81,12 @@ def _traceresponse() -> bytes:
 
 
 def build_ops_app(
-    *, metrics: Metrics, tracer: Tracer, readiness: Probe, info: dict[str, Any]
+    *, metrics: Metrics, tracer: Tracer, readiness: Probe, info: Callable[[], dict[str, Any]]
 ) -> FastAPI:
-    """A FastAPI app with the platform's operational endpoints and middleware."""
-    app = FastAPI(title=f"{info['service']} service", version=str(info.get("version", "")))
+    """A FastAPI app with the platform's operational endpoints and middleware; ``info`` is
+    called for each ``/info`` request (who is on call changes while the service runs)."""
+    about = info()
+    app = FastAPI(title=f"{about['service']} service", version=str(about.get("version", "")))
     app.add_middleware(ObserveRequests, metrics=metrics, tracer=tracer)
 
     @app.get("/healthz", include_in_schema=False)
@@ -104,7 +106,7 @@ def build_ops_app(
     @app.get("/info", include_in_schema=False)
     async def info_endpoint() -> dict[str, Any]:
         state = await readiness()
-        return {**info, "ready": state.ready, "not_ready": state.reasons}
+        return {**info(), "ready": state.ready, "not_ready": state.reasons}
 
     return app
 

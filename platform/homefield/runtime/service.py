@@ -16,16 +16,18 @@ from fastapi import FastAPI
 from google.protobuf.message import Message
 from opentelemetry.sdk.trace import SpanProcessor
 
-from homefield.catalog import Catalog, env_prefix
+from homefield.catalog import Catalog
 from homefield.catalog.registrations import require_registered
 from homefield.catalog.slo import outbox_age_thresholds
 from homefield.runtime.consumer import EventConsumer, RetryPolicy
 from homefield.runtime.db import Database
 from homefield.runtime.dlq import DeadLetterWriter, dlq_topic
+from homefield.runtime.endpoints import channel_target
 from homefield.runtime.faults import FaultInjector
-from homefield.runtime.grpc_client import open_channel, resolve_endpoint
+from homefield.runtime.grpc_client import open_channel
 from homefield.runtime.grpc_server import GrpcServer
 from homefield.runtime.http import HttpServer, build_ops_app
+from homefield.runtime.info import ServiceInfo
 from homefield.runtime.kafka import broker_reachable, new_consumer, new_producer, start_with_retry
 from homefield.runtime.metrics import Metrics
 from homefield.runtime.outbox_watch import OutboxWatch
@@ -33,7 +35,7 @@ from homefield.runtime.producer import RecoveringProducer
 from homefield.runtime.readiness import ReadinessChecks
 from homefield.runtime.registry import RegistrationError, Registry
 from homefield.runtime.relay import OutboxRelay
-from homefield.runtime.settings import ServiceSettings
+from homefield.runtime.settings import ServiceSettings, SettingsError, setting_name
 from homefield.runtime.tracing import build_tracer_provider, tracer_for
 
 log = logging.getLogger("homefield.service")
@@ -42,7 +44,12 @@ CONSUMER_TASK = "event consumer"
 
 
 class ServiceApp:
-    """Everything a Homefield service runs on, built from its catalog entry and settings."""
+    """Everything a Homefield service runs on, built from its catalog entry and settings.
+
+    It reads only its own service.yaml, OWNERS and slo.yaml and its team in teams.yaml (from
+    ``catalog``'s root, the checkout by default): another service's files cannot stop it, and
+    the services it calls are found through the ``endpoints`` setting.
+    """
 
     def __init__(
         self,
@@ -54,11 +61,16 @@ class ServiceApp:
         catalog: Catalog | None = None,
         span_processors: Iterable[SpanProcessor] = (),
     ) -> None:
-        self.catalog = catalog or Catalog.load()
-        self.entry = self.catalog.services[name]
+        catalog = catalog or Catalog.load()
+        self.root = catalog.root
+        self.entry = catalog.load_service(catalog.root / "services" / name)
         self.name = name
         self.settings = settings
         spec = self.entry.spec
+        if extra := sorted(set(settings.endpoints) - set(spec.calls)):
+            raise SettingsError(
+                f"{setting_name(name, 'endpoints')}: {', '.join(extra)} not in service.yaml calls"
+            )
         self.metrics = Metrics(
             service=name, team=self.entry.team, tier=spec.tier, version=settings.version
         )
@@ -74,6 +86,7 @@ class ServiceApp:
             if spec.grpc
             else None
         )
+        self.info = ServiceInfo(self.entry, catalog.teams, version=settings.version)
         self.readiness = ReadinessChecks()
         self.readiness.add("accepting", lambda: None if not self._stopping else "shutting down")
         self.readiness.add("database", self._database_check)
@@ -83,7 +96,7 @@ class ServiceApp:
             metrics=self.metrics,
             tracer=self.tracer,
             readiness=self.readiness.evaluate,
-            info=self._info(),
+            info=self.info,
         )
         self.registry = Registry(name, consumes=spec.consumes)
         self._channels: dict[str, grpc.aio.Channel] = {}
@@ -119,13 +132,19 @@ class ServiceApp:
         self.registry.handle(name, event_type, handler, **deps)
 
     def channel(self, grpc_service: str) -> grpc.aio.Channel:
-        """A channel to the service providing ``grpc_service`` (must be listed in ``calls``)."""
+        """A channel to ``grpc_service`` (listed in service.yaml ``calls``), balanced over the
+        addresses the ``endpoints`` setting gives for it."""
         if grpc_service not in self.entry.spec.calls:
             raise ValueError(f"{self.name}: {grpc_service} is not in service.yaml calls")
         if grpc_service not in self._channels:
-            target = resolve_endpoint(self.catalog, grpc_service)
+            addresses = self.settings.endpoints.get(grpc_service)
+            if not addresses:
+                raise SettingsError(
+                    f"{setting_name(self.name, 'endpoints')} gives no address for {grpc_service},"
+                    " which service.yaml calls (`make up` and `make render` write it)"
+                )
             self._channels[grpc_service] = open_channel(
-                target, metrics=self.metrics, tracer=self.tracer
+                channel_target(addresses), metrics=self.metrics, tracer=self.tracer
             )
         return self._channels[grpc_service]
 
@@ -179,7 +198,7 @@ class ServiceApp:
             metrics=self.metrics,
             thresholds=outbox_age_thresholds(self.entry.slos),
         )
-        setting = f"{env_prefix(self.name)}_OUTBOX_MAX_AGE_SECONDS"
+        setting = setting_name(self.name, "outbox_max_age_seconds")
         limit = self.settings.outbox_max_age_seconds
         self.readiness.add("outbox", watch.readiness(limit_seconds=limit, setting=setting))
         self._spawn(watch.run(), "outbox watch")
@@ -208,7 +227,7 @@ class ServiceApp:
         )
         self._spawn(self.consumer.run(), CONSUMER_TASK)
         consumer, limit = self.consumer, s.consumer_max_stall_seconds
-        setting = f"{env_prefix(self.name)}_CONSUMER_MAX_STALL_SECONDS"
+        setting = setting_name(self.name, "consumer_max_stall_seconds")
         self.readiness.add(
             "consumer", lambda: consumer.stalled(limit_seconds=limit, setting=setting)
         )
@@ -277,18 +296,3 @@ class ServiceApp:
         if await broker_reachable(bootstrap):
             return None
         return f"no Kafka broker answers at {bootstrap}"
-
-    def _info(self) -> dict[str, Any]:
-        team = self.catalog.teams.teams[self.entry.team]
-        oncall = team.oncall_at(datetime.now(UTC))
-        person = self.catalog.teams.people[oncall]
-        return {
-            "service": self.name,
-            "team": self.entry.team,
-            "tier": self.entry.spec.tier,
-            "version": self.settings.version,
-            "description": self.entry.spec.description,
-            "oncall": {"id": oncall, "name": person.name, "email": person.email},
-            "channel": team.channel,
-            "runbook": self.entry.runbook_url(),
-        }

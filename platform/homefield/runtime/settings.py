@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-import os
+import json
 import re
 from pathlib import Path
 from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import to_jsonable_python
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsError as UnparsableSetting
 
-from homefield.catalog.service import env_prefix
+from homefield.catalog.service import env_name
+from homefield.runtime.endpoints import check_endpoints
 
+# pydantic-settings' message for a complex value that is not JSON names the field like this.
+_UNPARSABLE_FIELD = re.compile(r'field "([a-z0-9_]+)"')
 _HOST_PORT = re.compile(r"^[A-Za-z0-9_.\-\[\]:]+:\d{1,5}$")
 
 
@@ -49,6 +54,9 @@ class ServiceSettings(BaseSettings):
     # /readyz fails when the consumer has not polled, or held no partition, for this long.
     consumer_max_stall_seconds: float = Field(default=60.0, gt=0, le=3_600)
     shutdown_grace_seconds: float = Field(default=7.0, gt=0, le=30)
+    # The addresses of each gRPC service in service.yaml `calls` (homefield.runtime.endpoints),
+    # written by `make up` and `make render` from the callees' service.yaml.
+    endpoints: dict[str, tuple[str, ...]] = {}
 
     @field_validator("kafka_bootstrap")
     @classmethod
@@ -56,6 +64,14 @@ class ServiceSettings(BaseSettings):
         for server in value.split(","):
             if not _HOST_PORT.match(server.strip()):
                 raise ValueError(f"expected host:port[,host:port...], got {server!r}")
+        return value
+
+    @field_validator("endpoints")
+    @classmethod
+    def _endpoints_are_addresses(
+        cls, value: dict[str, tuple[str, ...]]
+    ) -> dict[str, tuple[str, ...]]:
+        check_endpoints(value)
         return value
 
 
@@ -68,18 +84,38 @@ class SettingsError(Exception):
 
 def load_settings(cls: type[SettingsT]) -> SettingsT:
     """Instantiate ``cls`` from the environment; validation errors become one clear message."""
+    prefix = str(cls.model_config.get("env_prefix", "")).upper()
     try:
         return cls()
+    except UnparsableSetting as exc:  # a list or mapping setting that is not JSON
+        found = _UNPARSABLE_FIELD.search(str(exc))
+        name = f"{prefix}{found.group(1).upper()}" if found else "a setting"
+        raise SettingsError(f"invalid settings: {name}: expected JSON ({exc.__cause__})") from None
     except ValidationError as exc:
-        prefix = str(cls.model_config.get("env_prefix", "")).upper()
-        problems = [
-            f"{prefix}{'_'.join(str(p) for p in err['loc']).upper()}: {err['msg']}"
-            for err in exc.errors()
-        ]
+        problems = []
+        for err in exc.errors():
+            field, *inside = err["loc"] or ("",)
+            where = "".join(f"{part}: " for part in inside)  # a key or item inside the value
+            problems.append(f"{prefix}{str(field).upper()}: {where}{err['msg']}")
         raise SettingsError("invalid settings: " + "; ".join(problems)) from None
 
 
-def endpoint_override(service: str) -> str | None:
-    """``HOMEFIELD_ENDPOINT_<SERVICE>`` (host:port) if set, for callers of that service."""
-    value = os.environ.get(f"HOMEFIELD_ENDPOINT_{env_prefix(service)}")
-    return value or None
+def setting_name(service: str, field: str) -> str:
+    """The environment variable that sets ServiceSettings ``field`` for ``service``:
+    ``setting_name("orders", "endpoints")`` -> ``ORDERS_ENDPOINTS``."""
+    if field not in ServiceSettings.model_fields:
+        known = ", ".join(sorted(ServiceSettings.model_fields))
+        raise ValueError(f"{field!r} is not a service setting (settings: {known})")
+    return env_name(service, field)
+
+
+def settings_env(service: str, **values: object) -> dict[str, str]:
+    """Environment variables giving ``service`` these ServiceSettings values, in the form the
+    settings parse: text as is, lists and mappings as JSON."""
+    return {setting_name(service, field): _env_text(value) for field, value in values.items()}
+
+
+def _env_text(value: object) -> str:
+    if isinstance(value, str | Path | int | float):
+        return str(value)
+    return json.dumps(to_jsonable_python(value), sort_keys=True)

@@ -8,12 +8,20 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from homefield.catalog import Catalog, env_prefix
+from homefield.catalog import Catalog
 from homefield.local import admin
 from homefield.runtime.service import ServiceApp
+from homefield.runtime.settings import settings_env
 from homefield.testing.kafka import unique_prefix
 
-__all__ = ["create_topics", "eventually", "running", "service_env", "unique_prefix"]
+__all__ = [
+    "create_topics",
+    "endpoints_of",
+    "eventually",
+    "running",
+    "service_env",
+    "unique_prefix",
+]
 
 
 async def create_topics(bootstrap: str, prefix: str, catalog: Catalog | None = None) -> None:
@@ -24,16 +32,32 @@ async def create_topics(bootstrap: str, prefix: str, catalog: Catalog | None = N
     await admin.create_topics(bootstrap, {prefix + name: plan for name, plan in plans.items()})
 
 
-def service_env(service: str, *, bootstrap: str, prefix: str, data_dir: Path) -> dict[str, str]:
-    """Settings for one service as environment variables (for subprocess tests)."""
-    upper = env_prefix(service)
-    return {
-        f"{upper}_KAFKA_BOOTSTRAP": bootstrap,
-        f"{upper}_TOPIC_PREFIX": prefix,
-        f"{upper}_DATABASE_PATH": str(data_dir / f"{service}.sqlite3"),
-        f"{upper}_GRPC_PORT": "0",
-        f"{upper}_HTTP_PORT": "0",
-    }
+def service_env(
+    service: str, *, bootstrap: str, prefix: str, data_dir: Path, **settings: object
+) -> dict[str, str]:
+    """Settings for one service as environment variables (for subprocess tests): ports 0 unless
+    ``settings`` (ServiceSettings fields) say otherwise."""
+    defaults: dict[str, object] = {"grpc_port": 0, "http_port": 0}
+    return settings_env(
+        service,
+        kafka_bootstrap=bootstrap,
+        topic_prefix=prefix,
+        database_path=data_dir / f"{service}.sqlite3",
+        **(defaults | settings),
+    )
+
+
+def endpoints_of(*apps: ServiceApp) -> dict[str, tuple[str, ...]]:
+    """The ``endpoints`` setting for a caller of the started ``apps``: each gRPC service they
+    provide, at the port it listens on."""
+    found: dict[str, tuple[str, ...]] = {}
+    for app in apps:
+        grpc_spec = app.entry.spec.grpc
+        if grpc_spec is None or app.grpc_port is None:
+            raise ValueError(f"{app.name} serves no gRPC (or is not started)")
+        for api in grpc_spec.provides:
+            found[api] = (f"{app.settings.http_host}:{app.grpc_port}",)
+    return found
 
 
 @asynccontextmanager

@@ -18,6 +18,7 @@ import pytest
 from homefield.catalog import Catalog
 from homefield.deploy.images import BuildPlan, build_images
 from homefield.local.health import free_port
+from homefield.runtime.settings import settings_env
 from homefield.testing.kafka import KafkaTopics
 
 pytestmark = pytest.mark.integration
@@ -86,13 +87,16 @@ def orders_image(debian_base: str, tmp_path: Path) -> str:
 def container(docker: str, orders_image: str, kafka_topics: KafkaTopics) -> Iterator[int]:
     kafka_topics.catalog(REPO)
     http_port, name = free_port(), f"homefield-test-{uuid.uuid4().hex[:8]}"
-    env = {
-        "ORDERS_KAFKA_BOOTSTRAP": kafka_topics.bootstrap,
-        "ORDERS_TOPIC_PREFIX": kafka_topics.prefix,
-        "ORDERS_HTTP_PORT": str(http_port),
-        "ORDERS_GRPC_PORT": str(free_port()),
-        "ORDERS_DATABASE_PATH": "/data/orders.sqlite3",
-    }
+    env = settings_env(
+        "orders",
+        kafka_bootstrap=kafka_topics.bootstrap,
+        topic_prefix=kafka_topics.prefix,
+        http_port=http_port,
+        grpc_port=free_port(),
+        database_path="/data/orders.sqlite3",
+        # readiness does not depend on inventory: nothing listens at this address
+        endpoints={"shop.inventory.v1.InventoryService": [f"127.0.0.1:{free_port()}"]},
+    )
     flags = [f"--env={key}={value}" for key, value in env.items()]
     started = _run(
         [docker, "run", "--detach", "--name", name, "--network", "host", "--read-only"]

@@ -1,3 +1,4 @@
+import json
 from pathlib import Path
 
 from homefield.catalog import Catalog
@@ -19,7 +20,9 @@ def test_compose_runs_the_images_make_images_builds() -> None:
         assert f"{entry.spec.http.port}:{entry.spec.http.port}" in services[name]["ports"]
         assert services[name]["read_only"] is True
     assert services["orders"]["environment"]["ORDERS_KAFKA_BOOTSTRAP"] == "kafka:9092"
-    assert services["orders"]["environment"]["HOMEFIELD_ENDPOINT_INVENTORY"] == "inventory:50053"
+    assert json.loads(services["orders"]["environment"]["ORDERS_ENDPOINTS"]) == {
+        "shop.inventory.v1.InventoryService": ["inventory:50053"]
+    }
 
 
 def test_compose_runs_kafka_in_kraft_mode_and_creates_the_catalog_topics() -> None:

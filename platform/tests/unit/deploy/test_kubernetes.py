@@ -1,3 +1,4 @@
+import json
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -49,9 +50,16 @@ def test_config_map_names_the_runtime_settings(catalog: Catalog) -> None:
     assert env["STOREFRONT_KAFKA_BOOTSTRAP"] == "k:9092"
     assert env["STOREFRONT_DATABASE_PATH"] == "/data/storefront.sqlite3"
     assert env["STOREFRONT_HTTP_HOST"] == "0.0.0.0"
-    assert env["HOMEFIELD_ENDPOINT_ORDERS"] == "orders:50052"
-    assert env["HOMEFIELD_ENDPOINT_INVENTORY"] == "inventory:50053"
-    assert env["HOMEFIELD_ENDPOINT_EXPERIMENTS"] == "experiments:50057"
+    # each callee's one DNS name, from its service.yaml: a headless Service lists every replica
+    assert json.loads(env["STOREFRONT_ENDPOINTS"]) == {
+        "shop.experiments.v1.ExperimentService": ["experiments:50057"],
+        "shop.inventory.v1.InventoryService": ["inventory:50053"],
+        "shop.orders.v1.OrderService": ["orders:50052"],
+    }
+    assert not any(name.startswith("HOMEFIELD_ENDPOINT") for name in env)
+    assert "INVENTORY_ENDPOINTS" not in service_env(
+        catalog, catalog.services["inventory"], kafka="k:9092", host_of=str
+    )
     assert env["OTEL_EXPORTER_OTLP_ENDPOINT"] == "o"
     assert env["OTEL_TRACES_EXPORTER"] == "otlp"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from homefield.catalog import Catalog
 from homefield.local.health import free_port, port_in_use
-from homefield.local.parts import StackLayout
+from homefield.local.parts import StackLayout, service_part
 from homefield.local.stack import LocalStack, StackError
 from homefield.testing.scratch_shop import write_scratch_shop
 
@@ -218,3 +218,17 @@ def test_up_starts_the_parts_that_need_no_broker_with_it_and_the_services_after_
         "start fakeecho",
         "wait fakeecho,alert-sink,zipkin,console",
     ]
+
+
+def test_make_up_gives_each_caller_its_callees_addresses_from_their_service_yaml() -> None:
+    repo = Path(__file__).resolve().parents[4]
+    catalog = Catalog.load(repo)
+    layout = StackLayout.for_repo(repo)
+    orders = service_part(layout, catalog, catalog.services["orders"])
+    inventory_port = catalog.services["inventory"].spec.grpc.port  # type: ignore[union-attr]
+    assert json.loads(orders.env["ORDERS_ENDPOINTS"]) == {
+        "shop.inventory.v1.InventoryService": [f"127.0.0.1:{inventory_port}"]
+    }
+    assert orders.env["ORDERS_KAFKA_BOOTSTRAP"] == layout.kafka_bootstrap
+    payments = service_part(layout, catalog, catalog.services["payments"])
+    assert "PAYMENTS_ENDPOINTS" not in payments.env  # it calls no one

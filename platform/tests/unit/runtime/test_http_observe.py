@@ -25,7 +25,7 @@ def make_client() -> tuple[TestClient, Metrics, InMemorySpanExporter]:
         metrics=metrics,
         tracer=tracer_for(provider, "orders"),
         readiness=ready,
-        info={"service": "orders", "version": "1"},
+        info=lambda: {"service": "orders", "version": "1"},
     )
 
     @app.get("/v1/things/{thing_id}")

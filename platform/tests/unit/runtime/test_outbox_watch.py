@@ -70,7 +70,7 @@ async def test_an_old_outbox_row_fails_readyz_and_info_says_why(tmp_path: Path) 
         metrics=metrics,
         tracer=tracer,
         readiness=checks.evaluate,
-        info={"service": "orders", "version": "t"},
+        info=lambda: {"service": "orders", "version": "t"},
     )
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://orders") as http:

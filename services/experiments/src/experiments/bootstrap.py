@@ -18,7 +18,7 @@ from experiments.settings import ExperimentsSettings
 def build(settings: ExperimentsSettings | None = None, **options: Any) -> ServiceApp:
     settings = settings or load_settings(ExperimentsSettings)
     app = ServiceApp("experiments", settings, schema=SCHEMA, **options)
-    definitions = load_experiments(app.catalog.root / settings.experiments_file)
+    definitions = load_experiments(app.root / settings.experiments_file)
     app.handle("record_conversion", OrderConfirmed, handlers.record_conversion)
     app.add_grpc(
         add_ExperimentServiceServicer_to_server,

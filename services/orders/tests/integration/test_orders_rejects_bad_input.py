@@ -4,6 +4,7 @@ from pathlib import Path
 
 import grpc
 import pytest
+from homefield.local.health import free_port
 from homefield.rules import field_rules
 from homefield.testing.service import create_topics, running, unique_prefix
 from orders.bootstrap import build
@@ -46,6 +47,8 @@ async def test_bad_input_is_invalid_argument_naming_the_field_and_writes_nothing
         grpc_port=0,
         http_port=0,
         database_path=tmp_path / "orders.sqlite3",
+        # bad input never reaches inventory: nothing listens at this address
+        endpoints={"shop.inventory.v1.InventoryService": (f"127.0.0.1:{free_port()}",)},
     )
     app = build(settings)
     async with running(app):

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from homefield.catalog import load_service
 from homefield.local.health import free_port
 from homefield.testing.service import running
 from storefront.bootstrap import build
@@ -18,14 +19,14 @@ def closed_port() -> str:
     return f"127.0.0.1:{free_port()}"  # nothing listens there
 
 
-async def test_dependencies_down_give_503_json_and_no_idempotency_record(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    for callee in ("ORDERS", "INVENTORY", "EXPERIMENTS"):
-        monkeypatch.setenv(f"HOMEFIELD_ENDPOINT_{callee}", closed_port())
+async def test_dependencies_down_give_503_json_and_no_idempotency_record(tmp_path: Path) -> None:
+    callees = load_service(Path(__file__).parents[2] / "service.yaml").calls
     app = build(
         StorefrontSettings(
-            api_keys=(KEY,), http_port=0, database_path=tmp_path / "storefront.sqlite3"
+            api_keys=(KEY,),
+            http_port=0,
+            database_path=tmp_path / "storefront.sqlite3",
+            endpoints={callee: (closed_port(),) for callee in callees},
         )
     )
     async with running(app):
