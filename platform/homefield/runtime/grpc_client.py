@@ -16,7 +16,29 @@ from homefield.runtime.metrics import Metrics
 from homefield.runtime.tracing import current_traceparent
 
 # Calls spread over every address the target resolves to (every replica), not the first one.
-ROUND_ROBIN = json.dumps({"loadBalancingConfig": [{"round_robin": {}}]})
+# round_robin reconnects a lost address on its own, with a backoff that grows to 2 minutes by
+# default, and fails calls at once while no address is connected; so a callee that restarts
+# must be retried soon (the backoff is capped) and a call that finds no replica connected is
+# retried within its deadline (UNAVAILABLE, at most 5 attempts). Every method in the shop is
+# safe to repeat: reads, and writes made idempotent by a key or a unique row.
+RETRY_UNAVAILABLE = {
+    "maxAttempts": 5,
+    "initialBackoff": "0.2s",
+    "maxBackoff": "1s",
+    "backoffMultiplier": 2,
+    "retryableStatusCodes": ["UNAVAILABLE"],
+}
+SERVICE_CONFIG = json.dumps(
+    {
+        "loadBalancingConfig": [{"round_robin": {}}],
+        "methodConfig": [{"name": [{}], "retryPolicy": RETRY_UNAVAILABLE}],
+    }
+)
+CHANNEL_OPTIONS = [
+    ("grpc.service_config", SERVICE_CONFIG),
+    ("grpc.initial_reconnect_backoff_ms", 100),
+    ("grpc.max_reconnect_backoff_ms", 500),
+]
 
 
 class ClientInterceptor(grpc.aio.UnaryUnaryClientInterceptor):
@@ -73,6 +95,6 @@ def open_channel(target: str, *, metrics: Metrics, tracer: Tracer) -> grpc.aio.C
     trace context on every call, balanced over all its addresses."""
     return grpc.aio.insecure_channel(
         target,
-        options=[("grpc.service_config", ROUND_ROBIN)],
+        options=CHANNEL_OPTIONS,
         interceptors=[ClientInterceptor(metrics=metrics, tracer=tracer)],
     )
