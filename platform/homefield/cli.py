@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "check": "homefield.checks.cli",
     "ledger": "homefield.checks.cli",
     "scorecard": "homefield.checks.cli",
+    "transfer": "homefield.transfer.cli",
     "images": "homefield.deploy.cli",
     "console": "homefield.console.cli",
     "up": "homefield.local.cli",

@@ -13,6 +13,7 @@ from homefield.catalog import CatalogError, parse_service
 from homefield.checks import contracts
 from homefield.checks.context import Context
 from homefield.checks.model import Finding
+from homefield.checks.ownership import team_changes
 from homefield.checks.protos import BREAKING
 from homefield.checks.testsuite import removed_tests
 from homefield.ownership import is_owners_file
@@ -41,6 +42,10 @@ def slos(ctx: Context, _findings: list[Finding]) -> list[str]:
 
 def ownership(ctx: Context, _findings: list[Finding]) -> list[str]:
     return [f"{p} changed" for p in ctx.paths if is_owners_file(p) or p == "teams.yaml"]
+
+
+def transfers(ctx: Context, _findings: list[Finding]) -> list[str]:
+    return [f"{path}: ownership moves from {old} to {new}" for path, old, new in team_changes(ctx)]
 
 
 def new_dependencies(ctx: Context, _findings: list[Finding]) -> list[str]:
@@ -88,6 +93,7 @@ TRIGGERS: dict[str, Trigger] = {
     "buf-configuration": buf_configuration,
     "slo": slos,
     "ownership": ownership,
+    "transfer": transfers,
     "new-dependency": new_dependencies,
     "removed-tests": removed_test_modules,
     "large-tier-1-away-change": large_tier1_away_change,

@@ -4,7 +4,8 @@ Prow and Chromium semantics, over the whole tree: the nearest OWNERS file's team
 and a change by anyone outside that team needs one of that team's approvers (the approvers of
 its OWNERS files on the walk up). Inside a service only its home team's approvers count; the
 root approvers count for root-owned paths only. Generated files that match their render need
-only their sources' approvals. OWNERS and teams.yaml edits also need their current owners.
+only their sources' approvals. OWNERS and teams.yaml edits also need their current owners, and
+an OWNERS edit that hands a path to another team (a transfer) needs that team's approval too.
 """
 
 from __future__ import annotations
@@ -88,6 +89,7 @@ def check_owners_files(ctx: Context) -> tuple[list[Finding], list[Requirement]]:
                 parse_owners(text, path, head_teams or ctx.teams)
             except CatalogError as exc:
                 findings.append(Finding(OWNERS_CHANGE, "block", str(exc), service_of(path), path))
+    requirements += [_receiving_requirement(ctx, *moved) for moved in team_changes(ctx)]
     if ctx.changed("teams.yaml") and head_teams is not None:
         requirements += _teams_requirements(ctx, head_teams)
     return findings, requirements
@@ -99,6 +101,34 @@ def _owners_requirement(ctx: Context, path: str) -> Requirement:
     approvers = ownership.approvers_of(team) if team else []
     reason = f"{path} changed: needs an approver of its current owners ({team or 'none'})"
     return Requirement(OWNERS_CHANGE, reason, team, tuple(approvers), service_of(path), path)
+
+
+def team_changes(ctx: Context) -> list[tuple[str, str, str]]:
+    """(path, old team, new team) for each OWNERS file whose team the change replaces."""
+    paths = [p for p in dict.fromkeys(ctx.paths) if is_owners_file(p)]
+    base, head = ctx.read("base", paths), ctx.read("head", paths)
+    moved: list[tuple[str, str, str]] = []
+    for path in paths:
+        before, after = _team(base[path], path, ctx.teams), _team(head[path], path, ctx.teams)
+        if before and after and before != after:
+            moved.append((path, before, after))
+    return moved
+
+
+def _team(text: str | None, path: str, teams: Teams) -> str | None:
+    if text is None:
+        return None
+    try:
+        return parse_owners(text, path, teams).team
+    except CatalogError:
+        return None  # ownership.owners-change reports an OWNERS file that does not parse
+
+
+def _receiving_requirement(ctx: Context, path: str, old: str, new: str) -> Requirement:
+    entry = ctx.teams.teams.get(new)
+    approvers = ctx.index.team_approvers(new) or (list(entry.members) if entry else [])
+    reason = f"{path} hands ownership from {old} to {new}: needs an approver of {new}"
+    return Requirement(OWNERS_CHANGE, reason, new, tuple(approvers), service_of(path), path)
 
 
 def _head_teams(ctx: Context, findings: list[Finding]) -> Teams | None:

@@ -1,0 +1,1 @@
+"""`homefield transfer`: hand a service to another team as one reviewable change."""
