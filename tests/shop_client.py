@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -74,3 +77,25 @@ def order_body(
         "items": [{"sku": sku, "quantity": quantity}],
         "payment_token": token,
     }
+
+
+@contextmanager
+def steady_orders(shop: ShopClient, every: float, sku: str) -> Iterator[list[str]]:
+    """Place an order every `every` seconds until the block ends; yields the placed order ids."""
+    stop = threading.Event()
+    placed: list[str] = []
+
+    def traffic() -> None:
+        while not stop.is_set():
+            response = shop.place(order_body(sku=sku))
+            if response.status_code == 202:
+                placed.append(response.json()["order_id"])
+            stop.wait(every)
+
+    sender = threading.Thread(target=traffic)
+    sender.start()
+    try:
+        yield placed
+    finally:
+        stop.set()
+        sender.join()

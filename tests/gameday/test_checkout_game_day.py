@@ -6,14 +6,11 @@ SLO must page checkout, and only checkout, with the orders runbook; orders' /rea
 (The fast Prometheus it watches: tests/fast_prometheus.py.)
 """
 
-import threading
-import time
-
 import httpx
 import pytest
 from fast_prometheus import firing_pages, sink_pages, wait_for
 from homefield.local.control import restart_service
-from shop_client import ShopClient, order_body
+from shop_client import ShopClient, steady_orders
 
 pytestmark = pytest.mark.system
 FAULT = {"ORDERS_FAULTS": '{"outbox-relay": {"error_rate": 1.0}}'}
@@ -34,33 +31,20 @@ def not_ready() -> httpx.Response | None:
 def test_a_stuck_relay_pages_checkout_and_only_checkout(
     shop: ShopClient, fast_prometheus: str
 ) -> None:
-    stop = threading.Event()
-    placed: list[str] = []
-
-    def traffic() -> None:
-        while not stop.is_set():
-            response = shop.place(order_body(sku="SKU-GFT-001"))
-            if response.status_code == 202:
-                placed.append(response.json()["order_id"])
-            time.sleep(0.5)
-
     restart_service("orders", root=shop.repo, env=FAULT)
-    sender = threading.Thread(target=traffic)
-    sender.start()
     try:
-        alert = wait_for(lambda: checkout_page(fast_prometheus), 300, "checkout page firing")
-        paged = {a["labels"]["team"] for a in firing_pages(fast_prometheus)}
-        received = wait_for(
-            lambda: next((a for a in sink_pages("checkout") if a["alertname"] == ALERT), None),
-            120,
-            "page at the checkout receiver",
-        )
-        # /readyz fails once the oldest row is 60 s old (the page may come before that).
-        ready = wait_for(not_ready, 180, "orders /readyz failing")
-        info = httpx.get(f"{ORDERS_HTTP}/info").json()
+        with steady_orders(shop, every=0.5, sku="SKU-GFT-001") as placed:
+            alert = wait_for(lambda: checkout_page(fast_prometheus), 300, "checkout page firing")
+            paged = {a["labels"]["team"] for a in firing_pages(fast_prometheus)}
+            received = wait_for(
+                lambda: next((a for a in sink_pages("checkout") if a["alertname"] == ALERT), None),
+                120,
+                "page at the checkout receiver",
+            )
+            # /readyz fails once the oldest row is 60 s old (the page may come before that).
+            ready = wait_for(not_ready, 180, "orders /readyz failing")
+            info = httpx.get(f"{ORDERS_HTTP}/info").json()
     finally:
-        stop.set()
-        sender.join()
         restart_service("orders", root=shop.repo, timeout=180)
     statuses = {shop.wait_terminal(order_id, timeout=60)["status"] for order_id in placed}
     assert paged == {"checkout"}, f"pages went to {sorted(paged)}"

@@ -3,14 +3,12 @@
 """
 
 import subprocess
-import threading
-import time
 
 import pytest
 from console_browser import console_page
 from fast_prometheus import firing_pages, sink_pages, wait_for
 from homefield.local.control import restart_service
-from shop_client import ShopClient, order_body
+from shop_client import ShopClient, steady_orders
 
 pytestmark = pytest.mark.system
 FAULT = {"PAYMENTS_FAULTS": '{"capture_payment": {"error_rate": 0.5}}'}
@@ -45,26 +43,13 @@ def console_shows_the_page() -> dict[str, str] | None:
 def test_a_capture_error_burst_pages_the_payments_on_call(
     shop: ShopClient, fast_prometheus: str
 ) -> None:
-    stop = threading.Event()
-    placed: list[str] = []
-
-    def traffic() -> None:
-        while not stop.is_set():
-            response = shop.place(order_body(sku="SKU-GFT-001"))
-            if response.status_code == 202:
-                placed.append(response.json()["order_id"])
-            time.sleep(0.1)
-
     restart_service("payments", root=shop.repo, env=FAULT)
-    sender = threading.Thread(target=traffic)
-    sender.start()
     try:
-        alert = wait_for(lambda: firing_page(fast_prometheus), 240, "page alert firing")
-        received = wait_for(sink_page, 120, "page at the payments receiver")
-        on_console = wait_for(console_shows_the_page, 60, "page on the payments team page")
+        with steady_orders(shop, every=0.1, sku="SKU-GFT-001") as placed:
+            alert = wait_for(lambda: firing_page(fast_prometheus), 240, "page alert firing")
+            received = wait_for(sink_page, 120, "page at the payments receiver")
+            on_console = wait_for(console_shows_the_page, 60, "page on the payments team page")
     finally:
-        stop.set()
-        sender.join()
         restart_service("payments", root=shop.repo)
     # After the game day: replay what the fault dead-lettered, and every order finishes.
     homefield = shop.repo / ".venv" / "bin" / "homefield"
