@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "ledger": "homefield.checks.cli",
     "scorecard": "homefield.checks.cli",
     "transfer": "homefield.transfer.cli",
+    "credit": "homefield.credit.cli",
     "images": "homefield.deploy.cli",
     "console": "homefield.console.cli",
     "up": "homefield.local.cli",
