@@ -13,6 +13,10 @@ def _ms(value: float | None) -> str:
     return "-" if value is None else f"{value:.0f} ms"
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
 def _figures(row: dict[str, Any]) -> str:
     return (
         f"{row['service']} {row['slo']}: budget/day {_pct(row['budget_spent_before'])} -> "
@@ -39,13 +43,15 @@ def render_text(report: dict[str, Any], notes: list[str]) -> str:
             lines += [f"    {_figures(s)}" for s in row["slo_after"]]
         lines.append("contributed (away changes to other teams' services):")
         lines += [
-            f"  {c['service']} ({c['home_team']}): {c['changes']} changes, {c['lines']} lines, "
-            f"{c['tests_added']} tests added; downstream: {', '.join(c['downstream']) or 'none'}"
+            f"  {c['service']} ({c['home_team']}): {_count(c['changes'], 'change')}, "
+            f"{_count(c['lines'], 'line')}, {_count(c['tests_added'], 'test')} added; "
+            f"downstream: {', '.join(c['downstream']) or 'none'}"
             for c in team["contributed"]
         ] or ["  -"]
         lines.append("received (away changes to this team's services):")
         lines += [
-            f"  {r['service']} from {r['from_team']}: {r['changes']} changes, {r['lines']} lines"
+            f"  {r['service']} from {r['from_team']}: {_count(r['changes'], 'change')}, "
+            f"{_count(r['lines'], 'line')}"
             for r in team["received"]
         ] or ["  -"]
     return "\n".join(lines) + "\n"
