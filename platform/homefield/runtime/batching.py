@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from opentelemetry.trace import Tracer
 
@@ -38,14 +39,23 @@ class FastPath:
         Returns what was done (committed), in order, and, if a handler raised, its error: the
         item after the last done one is then the one that failed.
         """
+        # Most records of a shared topic are events this service does not handle: a run that
+        # starts with them reports them without a transaction, and opens none if that is all.
         done: list[Done] = []
+        for item in items:
+            if not isinstance(item, Unrouted):
+                break
+            done.append(Done(item, Outcome.IGNORED, 0.0))
+        lead = len(done)
         failure: Exception | None = None
+        if lead == len(items) or not self._takes(items[lead]):
+            return done, failure
         with self.db.transaction() as tx:
-            for item in items:
+            for item in items[lead:]:
                 if isinstance(item, Unrouted):
                     done.append(Done(item, Outcome.IGNORED, 0.0))
                     continue
-                if not isinstance(item, Ready) or self.has_fault(item.route.name):
+                if not self._takes(item):
                     break
                 started = time.perf_counter()
                 try:
@@ -55,6 +65,10 @@ class FastPath:
                     break
                 done.append(Done(item, outcome, time.perf_counter() - started))
         return done, failure
+
+    def _takes(self, item: Prepared) -> TypeGuard[Ready]:
+        """Whether the fast path may handle ``item`` (poison and faulted handlers it may not)."""
+        return isinstance(item, Ready) and not self.has_fault(item.route.name)
 
     def _apply_one(self, tx: Transaction, ready: Ready) -> Outcome:
         with handler_span(self.tracer, ready):

@@ -72,3 +72,16 @@ def test_poison_and_faulted_handlers_are_left_to_the_retrying_path(db: Database)
     done, failure = fast_path(db, frozenset({"remember_order"})).apply(prepared(record("b", "2")))
     assert (done, failure) == ([], None)
     assert seen(db) == ["a"]
+
+
+def test_a_run_of_unrouted_events_opens_no_transaction(db: Database) -> None:
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    unknown = [record(k, k, ce_type="shop.orders.v1.OrderShipped") for k in ("x", "y")]
+    done, failure = fast_path(db).apply(prepared(*unknown))
+    assert ([d.outcome for d in done], failure) == ([Outcome.IGNORED] * 2, None)
+    assert statements == []
+    done, failure = fast_path(db).apply(prepared(*unknown, record("a", "1")))
+    assert [d.outcome for d in done] == [Outcome.IGNORED, Outcome.IGNORED, Outcome.HANDLED]
+    assert statements[0] == "BEGIN IMMEDIATE" and statements[-1] == "COMMIT"
+    assert seen(db) == ["a"]
