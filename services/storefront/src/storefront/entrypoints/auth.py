@@ -14,7 +14,9 @@ from storefront.entrypoints.errors import ApiError
 bearer = HTTPBearer(auto_error=False, description="an API key: `Authorization: Bearer <key>`")
 
 
-def current_storefront(request: Request) -> Storefront:
+# Both dependencies are async although they never await: FastAPI runs a plain `def` dependency
+# in a worker thread, two thread hand-offs per request for a dictionary lookup and a compare.
+async def current_storefront(request: Request) -> Storefront:
     store: Storefront = request.app.state.storefront
     return store
 
@@ -22,7 +24,7 @@ def current_storefront(request: Request) -> Storefront:
 StorefrontDep = Annotated[Storefront, Depends(current_storefront)]
 
 
-def require_api_key(
+async def require_api_key(
     store: StorefrontDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> None:
