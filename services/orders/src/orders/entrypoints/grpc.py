@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -20,8 +21,10 @@ from orders.domain.model import Item, NewOrder, Order
 
 
 def _timestamp(iso: str) -> Timestamp:
+    # The stored times are utc_text's RFC 3339; fromisoformat reads them in C, where
+    # Timestamp.FromJsonString goes through strptime (about 8x the CPU, twice per order placed).
     stamp = Timestamp()
-    stamp.FromJsonString(iso)
+    stamp.FromDatetime(datetime.fromisoformat(iso))
     return stamp
 
 
@@ -73,10 +76,12 @@ class OrderServicer(orders_pb2_grpc.OrderServiceServicer):
         priced = await self._price(new)
         order_id = str(uuid.uuid4())
         with self._db.transaction() as tx:
-            if repository.find_by_key(tx.conn, new.idempotency_key) is None:
+            earlier = repository.find_by_key(tx.conn, new.idempotency_key)
+            if earlier is None:
                 repository.insert(tx, order_id, priced)
                 tx.publish(self._placed_event(order_id, priced), key=order_id)
-        order = self._replay(new)
+        # A concurrent call with the same key may have placed it first: then answer as a retry.
+        order = repository.get(self._db.conn, order_id) if earlier is None else self._replay(new)
         assert order is not None
         return orders_pb2.PlaceOrderResponse(order=order_to_proto(order))
 
