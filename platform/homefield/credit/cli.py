@@ -4,27 +4,16 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
-from enum import StrEnum
 from typing import Annotated
 
 import typer
 
 from homefield.catalog import CatalogError
+from homefield.checks.cli import Format, _fail, _repo
 from homefield.checks.model import CheckInputError
 from homefield.ownership import GitError, GitRepo
 
 DEFAULT_DAYS = 30
-
-
-class Format(StrEnum):
-    text = "text"
-    markdown = "markdown"
-    json = "json"
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(2)
 
 
 def _since(value: str | None) -> str:
@@ -42,14 +31,16 @@ def _since(value: str | None) -> str:
 def credit(
     since: Annotated[
         str | None,
-        typer.Option(help=f"First day to read (YYYY-MM-DD) [default: {DEFAULT_DAYS} days ago]."),
+        typer.Option(help=f"First day to read (YYYY-MM-DD); default: {DEFAULT_DAYS} days ago."),
     ] = None,
     rev: Annotated[
         str | None,
-        typer.Option(help="The default branch whose history is read [origin/HEAD, else HEAD]."),
+        typer.Option(
+            help="The default branch whose history is read (default: origin/HEAD, else HEAD)."
+        ),
     ] = None,
     prometheus: Annotated[
-        str | None, typer.Option(help="Prometheus with the SLO recordings [make up's].")
+        str | None, typer.Option(help="Prometheus with the SLO recordings (default: make up's).")
     ] = None,
     impact: Annotated[
         bool, typer.Option(help="Read downstream SLO and latency figures from Prometheus.")
@@ -61,7 +52,6 @@ def credit(
     """Credit per team for every merged change, home or away: the services downstream of each,
     their SLO budget and p99 the day before and after (positive impact named as such), the away
     changes each team contributed and received, and an InnerSource ratio per service."""
-    from homefield.checks.cli import _repo
     from homefield.credit.history import merged_changes
     from homefield.credit.impact import HttpPrometheus, ImpactReader, PrometheusDown
     from homefield.credit.text import render_markdown, render_text

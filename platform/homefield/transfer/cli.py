@@ -28,7 +28,7 @@ def transfer(
     service: Annotated[str, typer.Argument(help="The service to hand over (its directory name).")],
     to: Annotated[str, typer.Option("--to", help="The team taking it over (from teams.yaml).")],
     alertmanager: Annotated[
-        str | None, typer.Option(help="Alertmanager to read open alerts from [make up's].")
+        str | None, typer.Option(help="Alertmanager to read open alerts from (default: make up's).")
     ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Write nothing; show what would change.")
