@@ -182,3 +182,20 @@ def test_without_prometheus_the_report_says_so_in_one_line(homefield):
     assert code == 0, err
     assert "impact figures left out: Prometheus at http://127.0.0.1:9 did not answer" in out
     assert "== fulfillment ==" in out
+
+
+def test_owners_are_read_at_each_change_base_not_today(scratch, homefield):
+    scratch.append("services/orders/PRFAQ.md", "Before the move.\n")
+    scratch.commit("dan", "dan's away change")
+    teams = (scratch.root / "teams.yaml").read_text()
+    scratch.write(
+        "teams.yaml",
+        teams.replace("members: [alice, bob, carol]", "members: [alice, bob, carol, dan]"),
+    )
+    scratch.commit("pat", "dan joins checkout too")
+    scratch.append("services/orders/PRFAQ.md", "After the move.\n")
+    scratch.commit("dan", "dan's home change")
+    report = credit(homefield)
+    rows = [(r["service"], r["home"]) for r in team(report, "checkout")["impact"]]
+    assert rows == [("orders", True)]  # only the change made once dan was on checkout
+    assert [c["changes"] for c in team(report, "fulfillment")["contributed"]] == [1]
