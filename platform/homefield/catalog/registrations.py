@@ -11,10 +11,13 @@ from __future__ import annotations
 import ast
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from homefield.catalog.repo import ServiceEntry
-from homefield.catalog.slo import EventAvailability, GrpcAvailability, GrpcLatency, SloFile
 from homefield.catalog.yamlfile import CatalogError, load_yaml
+
+if TYPE_CHECKING:  # the SLO models load when an slo.yaml is compared, not to name a bootstrap
+    from homefield.catalog.repo import ServiceEntry
+    from homefield.catalog.slo import SloFile
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,8 @@ def read_registrations(text: str, path: str) -> Registered:
 
 def unregistered(slos: SloFile, registered: Registered) -> list[Unregistered]:
     """Every event-availability handler and gRPC SLI method that ``registered`` lacks."""
+    from homefield.catalog.slo import EventAvailability, GrpcAvailability, GrpcLatency
+
     found: list[Unregistered] = []
     for index, slo in enumerate(slos.slos):
         sli = slo.sli

@@ -7,27 +7,15 @@ import subprocess
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from homefield.catalog import CatalogError
-from homefield.checks.approvals import load_reviews
-from homefield.checks.context import Author, Context
-from homefield.checks.ledger import read_ledger, render_ledger
-from homefield.checks.model import CheckInputError
-from homefield.checks.record import notify as notify_leadership
-from homefield.checks.record import verdict_note
-from homefield.checks.report import render_markdown, render_text, to_json
-from homefield.checks.runner import run_checks
-from homefield.checks.scorecard import (
-    blocking,
-    render_scorecard,
-    render_scorecard_markdown,
-    score_services,
-)
-from homefield.ownership import GitError, GitRepo, Ownership, OwnersIndex, service_of
-from homefield.ownership.notes import write_note
+if TYPE_CHECKING:
+    from homefield.ownership import GitRepo, Ownership, OwnersIndex
+
+# Each command imports what it uses when it runs: `homefield check` is started on every pull
+# request and never needs the ledger's, the notifier's or the scorecard's modules.
 
 DEFAULT_OWNERS_REF = "origin/HEAD"
 
@@ -44,6 +32,8 @@ def _fail(message: str) -> typer.Exit:
 
 
 def _repo() -> GitRepo:
+    from homefield.ownership import GitRepo
+
     proc = subprocess.run(
         ["git", "rev-parse", "--show-toplevel"], capture_output=True, text=True, check=False
     )
@@ -62,6 +52,8 @@ def _relative(repo: GitRepo, raw: str) -> str:
 
 
 def _describe(index: OwnersIndex, ownership: Ownership) -> list[str]:
+    from homefield.ownership import service_of
+
     team = ownership.team
     entry = index.teams.teams.get(team) if team else None
     oncall = index.oncall(team, datetime.now(UTC)) if team else None
@@ -89,6 +81,9 @@ def owners(
     rev: Annotated[str, typer.Option(help="Read OWNERS and teams.yaml at this revision.")] = "HEAD",
 ) -> None:
     """Who owns each PATH: team, approvers, on call now, runbook, and the OWNERS that decided."""
+    from homefield.catalog import CatalogError
+    from homefield.ownership import GitError, OwnersIndex
+
     repo = _repo()
     try:
         index = OwnersIndex.at(repo, repo.resolve(rev))
@@ -133,6 +128,14 @@ def check(
     ] = False,
 ) -> None:
     """Check a change against the home teams' standards. Exit 0 pass, 1 blocked, 2 usage error."""
+    from homefield.catalog import CatalogError
+    from homefield.checks.approvals import load_reviews
+    from homefield.checks.context import Author, Context
+    from homefield.checks.model import CheckInputError
+    from homefield.checks.report import render_markdown, render_text, to_json
+    from homefield.checks.runner import run_checks
+    from homefield.ownership import GitError
+
     if author is not None and author_login is not None:
         raise _fail("give --author or --author-login, not both")
     if record and author_login is None:
@@ -148,6 +151,9 @@ def check(
             ctx.reviews = load_reviews(reviews, ctx.teams)
         report = run_checks(ctx)
         if record and author_login is not None:
+            from homefield.checks.record import verdict_note
+            from homefield.ownership.notes import write_note
+
             write_note(repo, report.head, verdict_note(report, author_login))
     except (CheckInputError, CatalogError, GitError) as exc:
         raise _fail(str(exc)) from None
@@ -190,6 +196,12 @@ def ledger(
     Overrides with a verdict note name the opener's verified GitHub login; those without one are
     shown as unverified.
     """
+    from homefield.catalog import CatalogError
+    from homefield.checks.ledger import read_ledger, render_ledger
+    from homefield.checks.model import CheckInputError
+    from homefield.checks.record import notify as notify_leadership
+    from homefield.ownership import GitError, OwnersIndex
+
     repo = _repo()
     try:
         entries = read_ledger(repo, rev, since=_date(since), after=new_since)
@@ -212,6 +224,15 @@ def scorecard(
     ] = Format.text,
 ) -> None:
     """A table per service: OWNERS, SLOs, runbook, docs, tests, owners. Exit 1 if tier 1 fails."""
+    from homefield.catalog import CatalogError
+    from homefield.checks.scorecard import (
+        blocking,
+        render_scorecard,
+        render_scorecard_markdown,
+        score_services,
+    )
+    from homefield.ownership import GitError
+
     repo = _repo()
     try:
         scores = score_services(repo, rev)

@@ -6,10 +6,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from homefield.catalog import CatalogError, Teams, parse_service
+from homefield import catalog
 from homefield.checks.model import CheckInputError, Review, ServiceTouch
 from homefield.ownership import Change, Commit, Entry, GitError, GitRepo, OwnersIndex, service_of
+
+if TYPE_CHECKING:
+    from homefield.catalog import Teams
 
 OVERRIDE_TRAILER = "Bar-Raiser-Override"
 
@@ -77,7 +81,7 @@ class Context:
             raise CheckInputError(str(exc)) from None
         try:
             index = OwnersIndex.at(repo, owners_sha)
-        except CatalogError as exc:
+        except catalog.CatalogError as exc:
             raise CheckInputError(f"{exc} (at owners ref {owners_sha[:12]})") from None
         who, known, source = author.identify(index.teams, repo, head_sha)
         changes = repo.changes(base_sha, head_sha)
@@ -196,8 +200,8 @@ class Context:
             text = self.read(rev, [path])[path]
             if text is not None:
                 try:
-                    return parse_service(text, path).tier
-                except CatalogError:
+                    return catalog.parse_service(text, path).tier
+                except catalog.CatalogError:
                     continue
         return None
 

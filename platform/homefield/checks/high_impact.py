@@ -9,7 +9,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable
 
-from homefield.catalog import CatalogError, parse_service
+from homefield import catalog
 from homefield.checks import contracts
 from homefield.checks.context import Context
 from homefield.checks.model import Finding
@@ -62,8 +62,8 @@ def _dependencies(path: str, text: str | None) -> set[str]:
     if text is None:
         return set()
     try:
-        spec = parse_service(text, path)
-    except CatalogError:
+        spec = catalog.parse_service(text, path)
+    except catalog.CatalogError:
         return set()
     return {f"consumes {t}" for t in spec.consumes} | {f"calls {c}" for c in spec.calls}
 

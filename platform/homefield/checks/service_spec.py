@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from homefield.catalog import CatalogError, parse_service
+from homefield import catalog
 from homefield.checks.context import Context
 from homefield.checks.model import Finding
 
@@ -17,7 +17,7 @@ def check(ctx: Context) -> list[Finding]:
         if text is None:
             continue
         try:
-            parse_service(text, path)
-        except CatalogError as exc:
+            catalog.parse_service(text, path)
+        except catalog.CatalogError as exc:
             findings.append(Finding(RULE, "block", str(exc), touch.name, path))
     return findings

@@ -7,8 +7,9 @@ bootstrap.py is read with ``ast`` at the head revision: the check never runs the
 from __future__ import annotations
 
 import posixpath
+from typing import TYPE_CHECKING
 
-from homefield.catalog import CatalogError, SloFile, parse_slos
+from homefield import catalog
 from homefield.catalog.markdown import anchors
 from homefield.catalog.registrations import (
     bootstrap_path,
@@ -18,6 +19,9 @@ from homefield.catalog.registrations import (
 )
 from homefield.checks.context import Context
 from homefield.checks.model import Finding
+
+if TYPE_CHECKING:
+    from homefield.catalog import SloFile
 
 RULE = "slo.invalid"
 
@@ -42,8 +46,8 @@ def check(ctx: Context) -> list[Finding]:
 
 def _validate(ctx: Context, service: str, slo_path: str, text: str) -> list[Finding]:
     try:
-        slos = parse_slos(text, slo_path)
-    except CatalogError as exc:
+        slos = catalog.parse_slos(text, slo_path)
+    except catalog.CatalogError as exc:
         return [Finding(RULE, "block", str(exc), service, slo_path)]
     findings = _registrations(ctx, service, slo_path, slos)
     home = posixpath.dirname(slo_path)
@@ -73,7 +77,7 @@ def _registrations(ctx: Context, service: str, slo_path: str, slos: SloFile) -> 
     text = ctx.read("head", [bootstrap])[bootstrap]
     try:
         registered = read_registrations(text or "", bootstrap)
-    except CatalogError as exc:
+    except catalog.CatalogError as exc:
         return [Finding(RULE, "block", str(exc), service, bootstrap)]
     if text is None:
         bootstrap += " (missing)"
