@@ -27,6 +27,7 @@ from starlette.exceptions import HTTPException
 from homefield.catalog import Catalog, CatalogError
 from homefield.console.changes import ChangeHistory
 from homefield.console.charts import DEFAULT_RANGE, RangeName, Window, service_charts
+from homefield.console.credit import CreditBoard
 from homefield.console.documents import markdown_renderer, render_document
 from homefield.console.slos import QUERIES, index_series
 from homefield.console.sources import Endpoints, Sources, read
@@ -80,6 +81,7 @@ def build_app(config: ConsoleConfig) -> FastAPI:
     app.mount("/static/vendor/uplot", StaticFiles(directory=CHART_LIBRARY), name="uplot")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     history = ChangeHistory(GitRepo(config.root))
+    credit = CreditBoard(GitRepo(config.root))
 
     def catalog() -> Catalog:
         try:
@@ -132,7 +134,8 @@ def build_app(config: ConsoleConfig) -> FastAPI:
             known = ", ".join(found.teams.teams)
             raise HTTPException(404, f"no team named {team!r}; the teams are: {known}")
         services = [e.name for e in found.services.values() if e.team == team]
-        return team_view(await context(found, services), team)
+        view = team_view(await context(found, services), team)
+        return {**view, "credit": await asyncio.to_thread(credit.team, team, services)}
 
     @app.get("/teams/{team}", response_class=HTMLResponse)
     async def team_page(request: Request, team: TeamName) -> Response:

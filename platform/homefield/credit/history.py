@@ -46,15 +46,29 @@ class MergedChange:
 
 
 def merged_changes(
-    repo: GitRepo, rev: str, since: str, progress: Progress | None = None
+    repo: GitRepo,
+    rev: str,
+    since: str,
+    progress: Progress | None = None,
+    *,
+    limit: int | None = None,
+    cache: dict[str, MergedChange] | None = None,
 ) -> list[MergedChange]:
-    """Every change merged into ``rev``'s first-parent line from ``since`` on, oldest first."""
-    out = repo.run("log", "--first-parent", "--format=%H %cI %P", f"--since={since}", rev, "--")
+    """Every change merged into ``rev``'s first-parent line from ``since`` on (the newest
+    ``limit`` of them), oldest first. ``cache`` keeps classifications by commit between calls:
+    a commit never changes, though its verdict note may (clear the cache when notes move)."""
+    window = [f"-n{limit}"] if limit else []
+    out = repo.run(
+        "log", "--first-parent", "--format=%H %cI %P", f"--since={since}", *window, rev, "--"
+    )
     lines = [line.split() for line in reversed(out.decode().splitlines()) if line.strip()]
+    known = {} if cache is None else cache
     found: list[MergedChange] = []
     for number, (commit, merged_at, *parents) in enumerate(lines, 1):
         if parents:
-            found.append(_classify(repo, commit, merged_at, parents))
+            if commit not in known:
+                known[commit] = _classify(repo, commit, merged_at, parents)
+            found.append(known[commit])
         if progress is not None:
             progress(number, len(lines))
     return found
