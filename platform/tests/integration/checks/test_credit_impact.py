@@ -10,9 +10,8 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-import httpx
 import pytest
-from homefield.local.health import free_port
+from homefield.local.health import free_port, http_ok
 
 DAY = 86_400
 # The merge, five days ago on a whole minute (inside Prometheus' default 15-day retention).
@@ -63,7 +62,7 @@ def prometheus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + READY_SECONDS
-        while not _ready(url):
+        while not http_ok(f"{url}/-/ready"):
             assert time.monotonic() < deadline, (root / "prometheus.log").read_text()[-2000:]
             assert process.poll() is None, (root / "prometheus.log").read_text()[-2000:]
             time.sleep(0.5)
@@ -71,13 +70,6 @@ def prometheus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=30)
-
-
-def _ready(url: str) -> bool:
-    try:
-        return httpx.get(f"{url}/-/ready", timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False
 
 
 def test_less_burn_and_lower_latency_downstream_are_named_positive(
