@@ -9,6 +9,7 @@ from homefield.catalog import Catalog, ServiceEntry
 from homefield.deploy.env import image_name, service_env
 from homefield.local.kafka import kafka_image
 from homefield.render.text import yaml_text
+from homefield.runtime.settings import settings_env
 
 PROMETHEUS_IMAGE = "prom/prometheus:v2.53.2"
 ALERTMANAGER_IMAGE = "prom/alertmanager:v0.27.0"
@@ -74,7 +75,8 @@ def _service(catalog: Catalog, entry: ServiceEntry) -> dict[str, Any]:
         "image": f"{image_name(entry.name)}:{entry.version}",  # built by `make images`
         "environment": {
             **service_env(catalog, entry, kafka=COMPOSE_KAFKA, host_of=compose_host),
-            "HOMEFIELD_ENV": "local",  # compose is a developer's machine: the local API key is fine
+            # compose is a developer's machine: the local API key is fine
+            **settings_env(entry.name, environment="local"),
         },
         "ports": ports,
         "read_only": True,

@@ -108,9 +108,9 @@ def service_part(layout: StackLayout, catalog: Catalog, entry: ServiceEntry) -> 
             entry.name,
             kafka_bootstrap=layout.kafka_bootstrap,
             database_path=layout.run_dir / "data" / f"{entry.name}.sqlite3",
+            environment="local",
             **({"endpoints": endpoints} if endpoints else {}),
         ),
-        "HOMEFIELD_ENV": "local",
         "OTEL_TRACES_EXPORTER": "zipkin",
         "OTEL_EXPORTER_ZIPKIN_ENDPOINT": spans_url(layout.zipkin_url),
     }

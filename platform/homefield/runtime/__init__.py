@@ -25,7 +25,13 @@ if TYPE_CHECKING:
     from homefield.runtime.pipeline import Outcome
     from homefield.runtime.registry import RegistrationError
     from homefield.runtime.service import ServiceApp
-    from homefield.runtime.settings import Fault, ServiceSettings, SettingsError, load_settings
+    from homefield.runtime.settings import (
+        Fault,
+        ServiceSettings,
+        SettingsError,
+        load_settings,
+        settings_config,
+    )
 
 _MODULES = {
     "Transaction": "db",
@@ -45,6 +51,7 @@ _MODULES = {
     "ServiceSettings": "settings",
     "SettingsError": "settings",
     "load_settings": "settings",
+    "settings_config": "settings",
 }
 
 __all__ = [
@@ -65,6 +72,7 @@ __all__ = [
     "require_text",
     "run_service",
     "serve",
+    "settings_config",
 ]
 
 

@@ -1,4 +1,9 @@
-"""Service settings: one pydantic-settings class per service, prefix ``<SVC>_``, failing fast."""
+"""Service settings: one pydantic-settings class per service, prefix ``<SVC>_``, failing fast.
+
+This module owns the settings' environment variable names: a service's class takes its prefix
+from ``settings_config``, and `make up`, `make render` and the test helpers write variables
+through ``settings_env``, so no name is typed by hand anywhere else.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +12,20 @@ import re
 from pathlib import Path
 from typing import TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import to_jsonable_python
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from pydantic_settings import SettingsError as UnparsableSetting
 
-from homefield.catalog.service import env_name
+from homefield.catalog.service import env_name, env_prefix
 from homefield.runtime.endpoints import check_endpoints
 
 # pydantic-settings' message for a complex value that is not JSON names the field like this.
 _UNPARSABLE_FIELD = re.compile(r'field "([a-z0-9_]+)"')
 _HOST_PORT = re.compile(r"^[A-Za-z0-9_.\-\[\]:]+:\d{1,5}$")
+# Where the shop runs, one variable for every service (not <SVC>_-prefixed): ``local`` on a
+# developer's machine (`make up`, compose) allows what is only safe there.
+ENVIRONMENT = "HOMEFIELD_ENV"
 
 
 class Fault(BaseModel):
@@ -29,10 +37,12 @@ class Fault(BaseModel):
 
 
 class ServiceSettings(BaseSettings):
-    """Settings every service has. Subclasses set ``env_prefix`` to ``<SVC>_``."""
+    """Settings every service has. A service's subclass sets
+    ``model_config = settings_config("<svc>")``."""
 
     model_config = SettingsConfigDict(extra="ignore", frozen=True)
 
+    environment: str = Field(default="", validation_alias=AliasChoices(ENVIRONMENT, "environment"))
     kafka_bootstrap: str = "127.0.0.1:9092"
     database_path: Path = Path(".run/data/service.sqlite3")
     grpc_port: int | None = Field(default=None, ge=0, le=65535)
@@ -78,6 +88,13 @@ class ServiceSettings(BaseSettings):
 SettingsT = TypeVar("SettingsT", bound=BaseSettings)
 
 
+def settings_config(service: str) -> SettingsConfigDict:
+    """The ``model_config`` of ``service``'s settings class: its variables are
+    ``<SVC>_<FIELD>`` (the prefix derived from the name, as ``setting_name`` derives it), the
+    settings are frozen and other variables are ignored."""
+    return SettingsConfigDict(env_prefix=f"{env_prefix(service)}_", frozen=True, extra="ignore")
+
+
 class SettingsError(Exception):
     """Settings could not be loaded; the message names every bad variable."""
 
@@ -102,10 +119,14 @@ def load_settings(cls: type[SettingsT]) -> SettingsT:
 
 def setting_name(service: str, field: str) -> str:
     """The environment variable that sets ServiceSettings ``field`` for ``service``:
-    ``setting_name("orders", "endpoints")`` -> ``ORDERS_ENDPOINTS``."""
-    if field not in ServiceSettings.model_fields:
+    ``setting_name("orders", "endpoints")`` -> ``ORDERS_ENDPOINTS``; a shop-wide setting has
+    its own name (``environment`` -> ``HOMEFIELD_ENV``)."""
+    found = ServiceSettings.model_fields.get(field)
+    if found is None:
         known = ", ".join(sorted(ServiceSettings.model_fields))
         raise ValueError(f"{field!r} is not a service setting (settings: {known})")
+    if isinstance(found.validation_alias, AliasChoices):
+        return str(found.validation_alias.choices[0])
     return env_name(service, field)
 
 

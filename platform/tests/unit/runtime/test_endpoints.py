@@ -3,16 +3,19 @@
 import json
 
 import pytest
-from homefield.runtime import ServiceSettings, SettingsError, load_settings
+from homefield.runtime import ServiceSettings, SettingsError, load_settings, settings_config
 from homefield.runtime.endpoints import channel_target, check_endpoints
 from homefield.runtime.settings import setting_name, settings_env
-from pydantic_settings import SettingsConfigDict
 
 INVENTORY = "shop.inventory.v1.InventoryService"
 
 
 class OrdersLikeSettings(ServiceSettings):
-    model_config = SettingsConfigDict(env_prefix="ORDERS_", frozen=True, extra="ignore")
+    model_config = settings_config("orders")
+
+
+class AlertSinkLikeSettings(ServiceSettings):
+    model_config = settings_config("alert-sink")
 
 
 def test_one_address_is_resolved_by_dns_and_replicas_become_one_balanced_target() -> None:
@@ -94,6 +97,7 @@ def test_what_settings_env_writes_the_settings_read_back(monkeypatch: pytest.Mon
         "grpc_port": 5,
         "faults": {"PlaceOrder": {"error_rate": 0.5, "delay_ms": 0}},
         "topic_prefix": "t1.",
+        "environment": "local",
     }
     for name, text in settings_env("orders", **values).items():
         monkeypatch.setenv(name, text)
@@ -101,6 +105,18 @@ def test_what_settings_env_writes_the_settings_read_back(monkeypatch: pytest.Mon
     assert settings.endpoints == values["endpoints"]
     assert (settings.grpc_port, settings.topic_prefix) == (5, "t1.")
     assert settings.faults["PlaceOrder"].error_rate == 0.5
+    assert settings.environment == "local"
+
+
+def test_a_settings_class_reads_the_names_setting_name_gives(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert setting_name("storefront", "environment") == "HOMEFIELD_ENV"  # shop-wide, unprefixed
+    monkeypatch.setenv(setting_name("alert-sink", "http_port"), "9097")
+    monkeypatch.setenv(setting_name("alert-sink", "environment"), "local")
+    monkeypatch.setenv("ORDERS_HTTP_PORT", "1")  # another service's variable is not read
+    settings = load_settings(AlertSinkLikeSettings)
+    assert (settings.http_port, settings.environment) == (9097, "local")
 
 
 def test_the_runtime_exports_load_on_first_use_and_all_resolve() -> None:

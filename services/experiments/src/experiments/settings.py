@@ -1,11 +1,12 @@
+"""Experiments settings: its database and the experiments file it serves."""
+
 from pathlib import Path
 
-from homefield.runtime import ServiceSettings
-from pydantic_settings import SettingsConfigDict
+from homefield.runtime import ServiceSettings, settings_config
 
 
 class ExperimentsSettings(ServiceSettings):
-    model_config = SettingsConfigDict(env_prefix="EXPERIMENTS_", frozen=True, extra="ignore")
+    model_config = settings_config("experiments")
     database_path: Path = Path(".run/data/experiments.sqlite3")
     # Relative paths are taken from the repository root.
     experiments_file: Path = Path("services/experiments/experiments.yaml")

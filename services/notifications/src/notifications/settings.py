@@ -1,9 +1,10 @@
+"""Notifications settings: its database."""
+
 from pathlib import Path
 
-from homefield.runtime import ServiceSettings
-from pydantic_settings import SettingsConfigDict
+from homefield.runtime import ServiceSettings, settings_config
 
 
 class NotificationsSettings(ServiceSettings):
-    model_config = SettingsConfigDict(env_prefix="NOTIFICATIONS_", frozen=True, extra="ignore")
+    model_config = settings_config("notifications")
     database_path: Path = Path(".run/data/notifications.sqlite3")

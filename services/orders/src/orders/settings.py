@@ -1,9 +1,10 @@
+"""Orders settings: its database."""
+
 from pathlib import Path
 
-from homefield.runtime import ServiceSettings
-from pydantic_settings import SettingsConfigDict
+from homefield.runtime import ServiceSettings, settings_config
 
 
 class OrdersSettings(ServiceSettings):
-    model_config = SettingsConfigDict(env_prefix="ORDERS_", frozen=True, extra="ignore")
+    model_config = settings_config("orders")
     database_path: Path = Path(".run/data/orders.sqlite3")

@@ -1,9 +1,10 @@
+"""Payments settings: its database."""
+
 from pathlib import Path
 
-from homefield.runtime import ServiceSettings
-from pydantic_settings import SettingsConfigDict
+from homefield.runtime import ServiceSettings, settings_config
 
 
 class PaymentsSettings(ServiceSettings):
-    model_config = SettingsConfigDict(env_prefix="PAYMENTS_", frozen=True, extra="ignore")
+    model_config = settings_config("payments")
     database_path: Path = Path(".run/data/payments.sqlite3")

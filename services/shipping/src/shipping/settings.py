@@ -1,9 +1,10 @@
+"""Shipping settings: its database."""
+
 from pathlib import Path
 
-from homefield.runtime import ServiceSettings
-from pydantic_settings import SettingsConfigDict
+from homefield.runtime import ServiceSettings, settings_config
 
 
 class ShippingSettings(ServiceSettings):
-    model_config = SettingsConfigDict(env_prefix="SHIPPING_", frozen=True, extra="ignore")
+    model_config = settings_config("shipping")
     database_path: Path = Path(".run/data/shipping.sqlite3")

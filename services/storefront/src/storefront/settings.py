@@ -6,20 +6,17 @@ import json
 from pathlib import Path
 from typing import Annotated, Any
 
-from homefield.runtime import ServiceSettings
-from pydantic import AliasChoices, Field, ValidationInfo, field_validator
-from pydantic_settings import NoDecode, SettingsConfigDict
+from homefield.runtime import ServiceSettings, settings_config
+from homefield.runtime.settings import ENVIRONMENT
+from pydantic import Field, ValidationInfo, field_validator
+from pydantic_settings import NoDecode
 
 LOCAL_DEV_KEY = "local-dev-key"
 
 
 class StorefrontSettings(ServiceSettings):
-    model_config = SettingsConfigDict(env_prefix="STOREFRONT_", frozen=True, extra="ignore")
+    model_config = settings_config("storefront")
     database_path: Path = Path(".run/data/storefront.sqlite3")
-    # Declared before api_keys: the key check reads it.
-    environment: str = Field(
-        default="", validation_alias=AliasChoices("HOMEFIELD_ENV", "environment")
-    )
     api_keys: Annotated[tuple[str, ...], NoDecode] = Field(
         default=(LOCAL_DEV_KEY,), validate_default=True
     )
@@ -44,7 +41,7 @@ class StorefrontSettings(ServiceSettings):
             raise ValueError("must list at least one non-empty key")
         if LOCAL_DEV_KEY in value and info.data.get("environment") != "local":
             raise ValueError(
-                f"the development key {LOCAL_DEV_KEY!r} is only allowed with HOMEFIELD_ENV=local;"
+                f"the development key {LOCAL_DEV_KEY!r} is only allowed with {ENVIRONMENT}=local;"
                 " set STOREFRONT_API_KEYS to real keys"
             )
         return value
