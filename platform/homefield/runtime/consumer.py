@@ -29,7 +29,7 @@ from homefield.runtime.db import Database
 from homefield.runtime.dlq import NO_HANDLER, DeadLetterWriter
 from homefield.runtime.errors import InvalidEvent
 from homefield.runtime.faults import FaultInjector
-from homefield.runtime.metrics import Metrics
+from homefield.runtime.metrics import Children, Metrics
 from homefield.runtime.pipeline import (
     Outcome,
     Poison,
@@ -80,6 +80,10 @@ class EventConsumer:
         self._fast = FastPath(db=db, tracer=tracer, has_fault=faults.has)
         self._db = db
         self._metrics = metrics
+        self._consumed = Children(metrics.consumed)
+        self._consume_seconds = Children(metrics.consume_seconds)
+        self._event_age = Children(metrics.event_age)
+        self._lag = Children(metrics.consumer_lag)
         self._tracer = tracer
         self._faults = faults
         self._retry = retry
@@ -225,14 +229,14 @@ class EventConsumer:
     def _report(self, item: Ready | Unrouted, outcome: Outcome, seconds: float) -> None:
         topic = item.record.topic
         if isinstance(item, Unrouted):
-            self._metrics.consumed.labels(topic, NO_HANDLER, outcome).inc()
+            self._consumed(topic, NO_HANDLER, outcome).inc()
             return
-        self._metrics.consumed.labels(topic, item.route.name, outcome).inc()
-        self._metrics.consume_seconds.labels(topic, item.route.name).observe(seconds)
+        self._consumed(topic, item.route.name, outcome).inc()
+        self._consume_seconds(topic, item.route.name).observe(seconds)
         # Freshness counts from when the event reached Kafka (the record's timestamp), so a
         # producer's stall burns the producer's outbox-delivery SLO, not its consumers'.
         age = time.time() - item.record.timestamp / 1000
-        self._metrics.event_age.labels(topic).observe(max(age, 0.0))
+        self._event_age(topic).observe(max(age, 0.0))
         log.debug(
             "event handled",
             extra={"handler": item.route.name, "outcome": outcome, "ce_id": item.envelope.ce_id},
@@ -240,11 +244,11 @@ class EventConsumer:
 
     async def _dead_letter(self, record: Record, error: str, handler: str, attempts: int) -> None:
         await self._dead_letters.write(record, error=error, handler=handler, attempts=attempts)
-        self._metrics.consumed.labels(record.topic, handler, Outcome.DEAD_LETTERED).inc()
+        self._consumed(record.topic, handler, Outcome.DEAD_LETTERED).inc()
 
     def _record_lag(self, committed: dict[TopicPartition, int]) -> None:
         for tp, offset in committed.items():
             highwater = self._consumer.highwater(tp)
             if highwater is not None:
                 lag = max(highwater - offset, 0)
-                self._metrics.consumer_lag.labels(tp.topic, str(tp.partition)).set(lag)
+                self._lag(tp.topic, str(tp.partition)).set(lag)

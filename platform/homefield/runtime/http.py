@@ -16,7 +16,7 @@ from opentelemetry.trace import SpanKind, Tracer
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from homefield.runtime.metrics import Metrics
+from homefield.runtime.metrics import Children, Metrics
 from homefield.runtime.readiness import Readiness
 from homefield.runtime.tracing import context_from_traceparent, current_traceparent
 
@@ -30,10 +30,9 @@ class ObserveRequests:
 
     def __init__(self, app: ASGIApp, *, metrics: Metrics, tracer: Tracer) -> None:
         self._app = app
-        self._metrics = metrics
         self._tracer = tracer
-        self._counted: dict[tuple[str, str, int], Any] = {}
-        self._timed: dict[tuple[str, str], Any] = {}
+        self._counted = Children(metrics.http_requests)
+        self._timed = Children(metrics.http_seconds)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -64,15 +63,8 @@ class ObserveRequests:
                 self._count(method, route, status, time.perf_counter() - started)
 
     def _count(self, method: str, route: str, status: int, seconds: float) -> None:
-        counter = self._counted.get((method, route, status))
-        if counter is None:
-            counter = self._metrics.http_requests.labels(method, route, str(status))
-            self._counted[(method, route, status)] = counter
-        counter.inc()
-        timer = self._timed.get((method, route))
-        if timer is None:
-            timer = self._timed[(method, route)] = self._metrics.http_seconds.labels(method, route)
-        timer.observe(seconds)
+        self._counted(method, route, str(status)).inc()
+        self._timed(method, route).observe(seconds)
 
 
 def _traceresponse() -> bytes:

@@ -2,11 +2,31 @@
 
 from __future__ import annotations
 
+from typing import Generic, TypeVar
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from homefield.catalog.slo import EVENT_AGE_BUCKETS_SECONDS, LATENCY_BUCKETS_SECONDS
 
 _GRPC_LABELS = ("grpc_service", "grpc_method")
+
+M = TypeVar("M", Counter, Gauge, Histogram)
+
+
+class Children(Generic[M]):
+    """``metric.labels(*values)``, each combination looked up once. labels() takes a lock and
+    checks its values on every call, and the per-record paths (a record handled, an event
+    relayed) need two or three children each; label values there come from a fixed set."""
+
+    def __init__(self, metric: M) -> None:
+        self._metric: M = metric
+        self._found: dict[tuple[str, ...], M] = {}
+
+    def __call__(self, *values: str) -> M:
+        child = self._found.get(values)
+        if child is None:
+            child = self._found[values] = self._metric.labels(*values)
+        return child
 
 
 class Metrics:

@@ -22,7 +22,7 @@ from homefield.runtime.db import OutboxRow
 from homefield.runtime.envelope import encode_headers
 from homefield.runtime.errors import InjectedFault
 from homefield.runtime.faults import FaultInjector
-from homefield.runtime.metrics import Metrics
+from homefield.runtime.metrics import Children, Metrics
 from homefield.runtime.outbox_watch import age_seconds, utc_clock
 from homefield.runtime.producer import Outgoing, RecoveringProducer
 from homefield.runtime.tracing import context_from_traceparent, traceparent_of
@@ -65,6 +65,8 @@ class OutboxRelay:
         self._outbox = outbox
         self._producer = producer
         self._metrics = metrics
+        self._produced = Children(metrics.produced)
+        self._produce_seconds = Children(metrics.produce_seconds)
         self._tracer = tracer
         self._faults = faults
         self._source = source
@@ -134,8 +136,8 @@ class OutboxRelay:
             self._outbox.delete_outbox([row.id for row in delivered])
         elapsed, now = time.perf_counter() - started, utc_clock()
         for row in delivered:
-            self._metrics.produced.labels(row.topic).inc()
-            self._metrics.produce_seconds.labels(row.topic).observe(elapsed)
+            self._produced(row.topic).inc()
+            self._produce_seconds(row.topic).observe(elapsed)
             self._metrics.outbox_delivery_age.observe(age_seconds(row.ce_time, now))
         failed = [row for row, error in zip(rows, errors, strict=True) if error is not None]
         if failed:
