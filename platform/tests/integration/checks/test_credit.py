@@ -10,6 +10,8 @@ import pytest
 from homefield.ownership import GitRepo
 from homefield.ownership.notes import ServiceVerdict, VerdictNote, write_note
 
+from .conftest import Homefield, ScratchRepo
+
 NEW_TEST = (
     "\n\ndef test_more() -> None:\n    assert 2 > 1\n\n\ndef test_again() -> None:\n    pass\n"
 )
@@ -24,9 +26,10 @@ def merge(scratch, branch: str, person: str) -> str:
     return scratch.git("rev-parse", "HEAD")
 
 
-@pytest.fixture
-def history(scratch):
-    """Five changes on main: see each step's comment."""
+@pytest.fixture(scope="module")
+def history(tmp_path_factory):
+    """Five changes on main, built once for the module: see each step's comment."""
+    scratch = ScratchRepo(tmp_path_factory.mktemp("credit"))
     # 1. fulfillment makes inventory call orders (home, fast-forward).
     scratch.append("services/inventory/service.yaml", "calls: [shop.orders.v1.OrdersService]\n")
     scratch.commit("dan", "inventory calls orders")
@@ -60,9 +63,10 @@ def credit(homefield, *args: str) -> dict:
     return json.loads(out)
 
 
-@pytest.fixture
-def report(history, homefield) -> dict:  # noqa: ARG001 (history builds the repository)
-    return credit(homefield)
+@pytest.fixture(scope="module")
+def report(history) -> dict:
+    with pytest.MonkeyPatch.context() as patch:
+        return credit(Homefield(history, patch))
 
 
 def team(report: dict, name: str) -> dict:
@@ -166,9 +170,8 @@ def test_hostile_input_is_refused_in_one_line(homefield, args, problem):
     assert code == 2 and len(lines) == 1 and lines[0].startswith(f"error: {problem}"), err
 
 
-@pytest.mark.usefixtures("history")
-def test_without_prometheus_the_report_says_so_in_one_line(homefield):
-    code, out, err = homefield.run(
+def test_without_prometheus_the_report_says_so_in_one_line(history, monkeypatch):
+    code, out, err = Homefield(history, monkeypatch).run(
         "credit",
         "--since",
         SINCE,
