@@ -65,6 +65,7 @@ def _write(catalog: Catalog, plan: TransferPlan) -> list[str]:
     from homefield.render.files import write_tree
     from homefield.render.tree import render_tree
 
+    _refuse_unsaved_edits(catalog, plan)
     try:
         written = apply_transfer(catalog.root, plan)
         fresh = reload(catalog)
@@ -72,6 +73,19 @@ def _write(catalog: Catalog, plan: TransferPlan) -> list[str]:
     except (TransferError, CatalogError, OSError) as exc:
         raise _fail(str(exc)) from None
     return [*written, *rendered.changed]
+
+
+def _refuse_unsaved_edits(catalog: Catalog, plan: TransferPlan) -> None:
+    """A transfer writes whole files: uncommitted edits to them would be lost or mixed in."""
+    from homefield.ownership import GitError, GitRepo
+
+    try:
+        out = GitRepo(catalog.root).run("status", "--porcelain", "--", *plan.owners, plan.changelog)
+    except GitError:
+        return  # not a git checkout: nothing to compare with
+    dirty = [line[3:] for line in out.decode().splitlines() if line.strip()]
+    if dirty:
+        raise _fail(f"commit or stash your edits to {', '.join(dirty)} before a transfer")
 
 
 def render_plan(plan: TransferPlan, written: list[str], dry_run: bool) -> str:

@@ -121,3 +121,19 @@ def test_hostile_input_is_refused_in_one_line(transferred, args, problem, monkey
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"error: {problem}"), result.stderr
     assert shop.git("status", "--porcelain") == before
+
+
+def test_a_transfer_over_uncommitted_edits_is_refused(transferred, monkeypatch):
+    shop, _, _, _ = transferred
+    monkeypatch.chdir(shop.root)
+    shop.append("services/orders/CHANGELOG.md", "- an edit not yet committed\n")
+    before = shop.git("status", "--porcelain")
+    result = CliRunner().invoke(
+        app, ["transfer", "orders", "--to", "payments", "--alertmanager", NOBODY]
+    )
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "error: commit or stash your edits to services/orders/CHANGELOG.md before a transfer"
+    )
+    assert shop.git("status", "--porcelain") == before
+    shop.git("checkout", "--", "services/orders/CHANGELOG.md")
