@@ -39,7 +39,7 @@ class FastPath:
         Returns what was done (committed), in order, and, if a handler raised, its error: the
         item after the last done one is then the one that failed.
         """
-        # Most records of a shared topic are events this service does not handle: a run that
+        # Many records of a shared topic are events this service does not handle: a run that
         # starts with them reports them without a transaction, and opens none if that is all.
         done: list[Done] = []
         for item in items:
