@@ -35,6 +35,7 @@ COMMANDS: dict[str, str] = {
     "alert-sink": "homefield.local.cli",
     "dlq": "homefield.ops.cli",
     "render": "homefield.render.cli",
+    "usage": "homefield.usage.cli",
     "protos": "homefield.cli",
 }
 

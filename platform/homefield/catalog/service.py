@@ -8,7 +8,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from homefield.catalog.yamlfile import load_yaml, parse_yaml, validate
+from homefield.catalog.deviations import Deviation, deviation_problem
+from homefield.catalog.usage import PlannedGrowth, Signal, UsageSpec, resolve_signals
+from homefield.catalog.yamlfile import LocatedYaml, load_yaml, parse_yaml, validate
 
 _RETENTION = re.compile(r"^(\d+)([smhdw])$")
 _RETENTION_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -73,6 +75,9 @@ class ServiceSpec(BaseModel):
     # Settings (field names, without the <SVC>_ prefix) that come from a secret, never from a
     # ConfigMap.
     secrets: list[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]] = []
+    usage: UsageSpec = UsageSpec()
+    planned_growth: list[PlannedGrowth] = []
+    deviations: list[Deviation] = []
 
     @property
     def dlq_topic(self) -> str:
@@ -82,10 +87,41 @@ class ServiceSpec(BaseModel):
 
         return dlq_topic(self.name)
 
+    @property
+    def signals(self) -> list[Signal]:
+        """The usage signals watched for this service (docs/METRICS.md, "Usage signals")."""
+        return resolve_signals(self.usage, consumes=bool(self.consumes))
+
+    def deviation(self, standard: str) -> Deviation | None:
+        return next((d for d in self.deviations if d.standard == standard), None)
+
+
+def _cross_check(doc: LocatedYaml, spec: ServiceSpec) -> ServiceSpec:
+    watched = {signal.name for signal in spec.signals}
+    if spec.usage.events is not None and "events" not in watched:
+        raise doc.error(("usage", "events"), "the service consumes no topic: it has no events")
+    for index, mark in enumerate(spec.planned_growth):
+        if mark.signal not in watched:
+            raise doc.error(
+                ("planned_growth", index, "signal"),
+                f"{mark.signal!r} is not a signal of this service ({', '.join(sorted(watched))})",
+            )
+    seen: set[str] = set()
+    for index, deviation in enumerate(spec.deviations):
+        problem = deviation_problem(deviation.standard)
+        if deviation.standard in seen:
+            problem = f"{deviation.standard!r} is declared twice"
+        if problem is not None:
+            raise doc.error(("deviations", index, "standard"), problem)
+        seen.add(deviation.standard)
+    return spec
+
 
 def parse_service(text: str, path: Path | str) -> ServiceSpec:
-    return validate(parse_yaml(text, path), ServiceSpec)
+    doc = parse_yaml(text, path)
+    return _cross_check(doc, validate(doc, ServiceSpec))
 
 
 def load_service(path: Path) -> ServiceSpec:
-    return validate(load_yaml(path), ServiceSpec)
+    doc = load_yaml(path)
+    return _cross_check(doc, validate(doc, ServiceSpec))

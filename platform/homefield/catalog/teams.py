@@ -23,6 +23,8 @@ class Team(BaseModel):
     members: list[str] = Field(min_length=1)
     oncall: list[str] = Field(min_length=1)
     channel: str = Field(pattern=r"^#[a-z0-9-]+$")
+    # A retired team owns nothing new: every service it still owns must be transferred or deleted.
+    retired: bool = False
 
     def oncall_at(self, when: datetime) -> str:
         """The person on call at ``when``: the rotation advances every ISO week."""
@@ -47,6 +49,11 @@ class Teams(BaseModel):
     bar_raisers: list[str] = []
     bar_raisers_of_last_resort: list[str] = []
     leadership: Leadership | None = None
+
+    @property
+    def retired(self) -> list[str]:
+        """Teams marked ``retired: true``, in teams.yaml order."""
+        return [name for name, team in self.teams.items() if team.retired]
 
     def team_of(self, person: str) -> str | None:
         """The first team that lists ``person`` as a member, if any."""

@@ -246,6 +246,7 @@ def scorecard(
                 "tier": s.tier,
                 "passed": s.passed,
                 "problems": s.problems,
+                "deviations": s.deviations,
             }
             for s in scores
         ]

@@ -12,6 +12,7 @@ from homefield.checks import (
     boundaries,
     metrics,
     ownership,
+    practices,
     protos,
     service_spec,
     slo,
@@ -27,6 +28,7 @@ RULE_FAMILIES: tuple[Rule, ...] = (
     away.check,
     slo.check,
     service_spec.check,
+    practices.check,
     metrics.check,
 )
 

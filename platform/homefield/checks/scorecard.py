@@ -9,6 +9,7 @@ from typing import Any
 from homefield.catalog import (
     CatalogError,
     Owners,
+    ServiceSpec,
     SloFile,
     Teams,
     parse_owners,
@@ -17,9 +18,21 @@ from homefield.catalog import (
     parse_teams,
 )
 from homefield.catalog.markdown import anchors
+from homefield.checks.defaults import DEFAULT_CHECKS, ServiceSources
 from homefield.ownership import GitRepo, OwnersIndex, is_owners_file, service_of
 
-COLUMNS = ("OWNERS", "service.yaml", "slo.yaml", "runbook", "PRFAQ", "CHANGELOG", "tests", "owned")
+COLUMNS = (
+    "OWNERS",
+    "team",
+    "service.yaml",
+    "slo.yaml",
+    "runbook",
+    "PRFAQ",
+    "CHANGELOG",
+    "tests",
+    "owned",
+    "defaults",
+)
 _DOCS = ("OWNERS", "service.yaml", "slo.yaml", "RUNBOOK.md", "PRFAQ.md", "CHANGELOG.md")
 
 
@@ -31,6 +44,13 @@ class ServiceScore:
     team: str | None = None
     tier: int | None = None
     problems: dict[str, str | None] = field(default_factory=dict)
+    # Platform defaults the service departs from, as declared: standard -> reason and evidence.
+    deviations: dict[str, str] = field(default_factory=dict)
+
+    def cell(self, column: str) -> str:
+        if self.problems[column] is not None:
+            return "FAIL"
+        return "deviates" if column == "defaults" and self.deviations else "ok"
 
     @property
     def passed(self) -> bool:
@@ -50,10 +70,17 @@ class _Tree:
         self.services = names
         wanted = ["teams.yaml", *[p for p in self.files if is_owners_file(p)]]
         wanted += [f"services/{s}/{doc}" for s in names for doc in _DOCS]
+        wanted += [f"deploy/grafana/dashboards/{s}.json" for s in names]
+        wanted += [p for p in self.files if _is_service_source(p)]
         self.texts = repo.read(rev, list(dict.fromkeys(wanted)))
 
     def text(self, path: str) -> str | None:
         return self.texts.get(path)
+
+
+def _is_service_source(path: str) -> bool:
+    parts = path.split("/")
+    return len(parts) > 3 and parts[0] == "services" and parts[2] == "src" and path.endswith(".py")
 
 
 def score_services(repo: GitRepo, rev: str = "HEAD") -> list[ServiceScore]:
@@ -105,6 +132,7 @@ def _score(tree: _Tree, teams: Teams, index: OwnersIndex, name: str) -> ServiceS
         "slo.yaml", f"{home}/slo.yaml", tree.text(f"{home}/slo.yaml"), teams
     )
     score.team = owners.team if owners else None
+    score.problems["team"] = _retired_problem(teams, name, score.team)
     score.tier = spec.tier if spec else None
     score.problems["runbook"] = _runbook_problem(tree, home, slos)
     for doc in ("PRFAQ", "CHANGELOG"):
@@ -120,7 +148,39 @@ def _score(tree: _Tree, teams: Teams, index: OwnersIndex, name: str) -> ServiceS
     score.problems["owned"] = (
         f"{len(unowned)} unowned files, e.g. {unowned[0]}" if unowned else None
     )
+    score.problems["defaults"] = _defaults(tree, name, spec, score)
     return score
+
+
+def _retired_problem(teams: Teams, service: str, team: str | None) -> str | None:
+    if team is None or team not in teams.retired:
+        return None
+    return (
+        f"team {team} is retired: transfer {service} (`homefield transfer {service} --to TEAM`)"
+        " or delete it"
+    )
+
+
+def _defaults(tree: _Tree, name: str, spec: ServiceSpec | None, score: ServiceScore) -> str | None:
+    """Each platform default the service departs from: shown with its reason when declared,
+    a problem when not."""
+    prefix = f"services/{name}/src/"
+    sources = ServiceSources(
+        name=name,
+        python={p: t for p, t in tree.texts.items() if p.startswith(prefix) and t is not None},
+        slo_text=tree.text(f"services/{name}/slo.yaml"),
+        dashboard_text=tree.text(f"deploy/grafana/dashboards/{name}.json"),
+    )
+    undeclared = []
+    for standard, check in DEFAULT_CHECKS.items():
+        found = check(sources)
+        declared = spec.deviation(standard) if spec else None
+        if declared is not None:
+            evidence = declared.evidence or "NO EVIDENCE"
+            score.deviations[standard] = f"{declared.reason} (evidence: {evidence})"
+        elif found is not None:
+            undeclared.append(f"{standard}: {found}")
+    return "; ".join(undeclared) or None
 
 
 def _runbook_problem(tree: _Tree, home: str, slos: SloFile | None) -> str | None:
@@ -145,19 +205,21 @@ def blocking(scores: list[ServiceScore]) -> list[ServiceScore]:
 
 def render_scorecard(scores: list[ServiceScore]) -> str:
     header = f"{'service':<14} {'team':<15} {'tier':<5}" + "".join(
-        f"{c:<{len(c) + 2}}" for c in COLUMNS
+        f"{c:<{max(len(c), 8) + 2}}" for c in COLUMNS
     )
     lines = [header + "result"]
     for s in scores:
-        cells = "".join(
-            f"{'ok' if s.problems[c] is None else 'FAIL':<{len(c) + 2}}" for c in COLUMNS
-        )
+        cells = "".join(f"{s.cell(c):<{max(len(c), 8) + 2}}" for c in COLUMNS)
         verdict = "pass" if s.passed else "FAIL"
         lines.append(f"{s.name:<14} {s.team or '?':<15} {s.tier or '?':<5}{cells}{verdict}")
     problems = [(s.name, c, p) for s in scores for c, p in s.problems.items() if p is not None]
     if problems:
         lines += ["", "problems:"]
         lines += [f"  {name}: {column}: {problem}" for name, column, problem in problems]
+    deviations = [(s.name, std, why) for s in scores for std, why in s.deviations.items()]
+    if deviations:
+        lines += ["", "deviations (declared in service.yaml):"]
+        lines += [f"  {name}: {standard}: {why}" for name, standard, why in deviations]
     return "\n".join(lines) + "\n"
 
 
@@ -165,7 +227,7 @@ def render_scorecard_markdown(scores: list[ServiceScore]) -> str:
     header = ["service", "team", "tier", *COLUMNS, "result"]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for s in scores:
-        cells = ["ok" if s.problems[c] is None else "**FAIL**" for c in COLUMNS]
+        cells = [f"**{s.cell(c)}**" if s.cell(c) == "FAIL" else s.cell(c) for c in COLUMNS]
         row = [
             s.name,
             s.team or "?",
@@ -177,4 +239,10 @@ def render_scorecard_markdown(scores: list[ServiceScore]) -> str:
     problems = [(s.name, c, p) for s in scores for c, p in s.problems.items() if p is not None]
     if problems:
         lines += ["", *(f"- `{name}` {column}: {problem}" for name, column, problem in problems)]
+    deviations = [(s.name, std, why) for s in scores for std, why in s.deviations.items()]
+    if deviations:
+        lines += ["", "Deviations (declared in service.yaml):", ""]
+        lines += [
+            f"- `{name}` deviates from {standard}: {why}" for name, standard, why in deviations
+        ]
     return "\n".join(lines) + "\n"

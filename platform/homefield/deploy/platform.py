@@ -83,15 +83,20 @@ def dashboard_config_map(name: str, dashboard_json: str) -> dict[str, Any]:
 
 
 def platform_tree(
-    dashboards: dict[str, str], absent_groups: list[Any], *, team: str
+    dashboards: dict[str, str],
+    absent_groups: list[Any],
+    *,
+    team: str,
+    team_usage_groups: list[Any],
 ) -> dict[str, str]:
     """Repository path -> text for deploy/k8s/platform/; ``dashboards`` maps name to JSON,
-    ``team`` owns the platform rules (the root OWNERS)."""
+    ``team`` owns the platform rules (the root OWNERS), which include the usage per team."""
     files = {
         "namespace.yaml": yaml_text(namespace()),
         "kafka.yaml": yaml_text(kafka_node_pool(), kafka_cluster()),
         "prometheusrule.yaml": yaml_text(
-            prometheus_rule("platform-absent-metrics", team, absent_groups)
+            prometheus_rule("platform-absent-metrics", team, absent_groups),
+            prometheus_rule("teams-usage", team, team_usage_groups),
         ),
         "dashboards.yaml": yaml_text(
             *(dashboard_config_map(name, text) for name, text in sorted(dashboards.items()))

@@ -18,6 +18,8 @@ ALERTMANAGER = "alertmanager"
 PROMETHEUS = "prometheus"
 ZIPKIN = "zipkin"
 CONSOLE = "console"
+# Usage baselines look three weeks back; Debian's default of 15 days would prune them.
+LOCAL_RETENTION = "35d"
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,10 @@ class StackLayout:
     @property
     def prometheus_config(self) -> Path:
         return self.root / "deploy" / "prometheus" / "prometheus.yml"
+
+    @property
+    def prometheus_data(self) -> Path:
+        return self.run_dir / "prometheus"
 
     @property
     def alertmanager_config(self) -> Path:
@@ -168,7 +174,8 @@ def _prometheus(layout: StackLayout, team: str) -> Part:
     command = (
         _binary("prometheus"),
         f"--config.file={layout.prometheus_config}",
-        f"--storage.tsdb.path={layout.run_dir / 'prometheus'}",
+        f"--storage.tsdb.path={layout.prometheus_data}",
+        f"--storage.tsdb.retention.time={LOCAL_RETENTION}",
         f"--web.listen-address={layout.host}:{layout.prometheus_port}",
         "--web.enable-lifecycle",
     )

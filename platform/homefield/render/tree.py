@@ -19,6 +19,9 @@ from homefield.slo.validate import (
     check_slos_against_bootstrap,
     check_slos_against_service,
 )
+from homefield.usage.promtests import usage_test_files
+from homefield.usage.rules import team_rule_groups, usage_rule_groups
+from homefield.usage.validate import check_usage_runbook
 
 
 def _prometheus_tree(catalog: Catalog, window_scale: int) -> dict[str, str]:
@@ -26,8 +29,15 @@ def _prometheus_tree(catalog: Catalog, window_scale: int) -> dict[str, str]:
     for name, entry in catalog.services.items():
         groups = service_rule_groups(entry, window_scale)
         tree[f"deploy/prometheus/rules/{name}.rules.yml"] = yaml_text({"groups": groups})
+        usage = {"groups": usage_rule_groups(entry)}
+        tree[f"deploy/prometheus/rules/{name}.usage.rules.yml"] = yaml_text(usage)
         if window_scale == 1:
             tree[f"deploy/prometheus/tests/{name}.test.yml"] = yaml_text(service_test_file(entry))
+    if window_scale == 1:
+        for test_name, test_file in usage_test_files(catalog).items():
+            tree[f"deploy/prometheus/tests/{test_name}.test.yml"] = yaml_text(test_file)
+    teams = {"groups": team_rule_groups()}
+    tree["deploy/prometheus/rules/teams.usage.rules.yml"] = yaml_text(teams)
     absent = platform_rule_groups(catalog, window_scale)
     tree["deploy/prometheus/rules/platform.rules.yml"] = yaml_text({"groups": absent})
     if window_scale == 1:
@@ -71,6 +81,7 @@ def render_tree(catalog: Catalog, *, window_scale: int = 1) -> dict[str, str]:
         check_slos_against_bootstrap(entry)
         check_publisher_has_outbox_slo(entry)
         check_runbook_ref(entry)
+        check_usage_runbook(entry)
     fallback_team = load_owners(catalog.root / "OWNERS", catalog.teams).team
     tree = _prometheus_tree(catalog, window_scale)
     routing = alertmanager_config(catalog.teams, fallback_team=fallback_team)
@@ -79,10 +90,13 @@ def render_tree(catalog: Catalog, *, window_scale: int = 1) -> dict[str, str]:
     for name, text in boards.items():
         tree[f"deploy/grafana/dashboards/{name}.json"] = text
     for entry in catalog.services.values():
-        tree.update(service_tree(catalog, entry, service_rule_groups(entry, window_scale)))
+        groups = service_rule_groups(entry, window_scale) + usage_rule_groups(entry)
+        tree.update(service_tree(catalog, entry, groups))
         tree[f"deploy/k8s/services/{entry.name}/OWNERS"] = _owners_copy(entry)
     absent = platform_rule_groups(catalog, window_scale)
-    tree.update(platform_tree(boards, absent, team=fallback_team))
+    tree.update(
+        platform_tree(boards, absent, team=fallback_team, team_usage_groups=team_rule_groups())
+    )
     tree.update(_compose(catalog, fallback_team))
     tree["Dockerfile"] = dockerfile()
     return dict(sorted(tree.items()))

@@ -224,3 +224,10 @@ class Database:
             (after_id, after_id, cutoff),
         ).fetchone()
         return int(count), int(last)
+
+    def size_bytes(self) -> float:
+        """Bytes on disk: the database file and its write-ahead log (0 for ``:memory:``)."""
+        if self.path == Path(":memory:"):
+            return 0.0
+        files = (self.path, self.path.with_name(self.path.name + "-wal"))
+        return float(sum(f.stat().st_size for f in files if f.is_file()))

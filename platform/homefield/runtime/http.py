@@ -21,6 +21,8 @@ from homefield.runtime.readiness import Readiness
 from homefield.runtime.tracing import context_from_traceparent, current_traceparent
 
 Probe = Callable[[], Awaitable[Readiness]]
+# The operational routes every service serves; usage signals leave them out of `requests`.
+OPS_ROUTES = ("/healthz", "/readyz", "/metrics", "/info")
 
 
 class ObserveRequests:

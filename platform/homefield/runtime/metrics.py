@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Generic, TypeVar
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, ProcessCollector
 
 from homefield.catalog.slo import EVENT_AGE_BUCKETS_SECONDS, LATENCY_BUCKETS_SECONDS
 
@@ -146,6 +146,10 @@ class Metrics:
             ("max_age_seconds",),
             registry=r,
         )
+        self.store_size = Gauge(
+            "store_size_bytes", "Bytes in the service's store (database and its log).", registry=r
+        )
+        ProcessCollector(registry=r)  # process_cpu_seconds_total: the `cpu` usage signal
         self.dlq = Counter(
             "kafka_dlq_messages_total",
             "Messages dead-lettered, by original topic.",

@@ -81,6 +81,7 @@ class ServiceApp:
         self.faults = FaultInjector(settings.faults)
         topic = settings.topic_prefix + spec.publishes[0].topic if spec.publishes else ""
         self.db = Database(settings.database_path, topic=topic, schema=schema, seed=seed)
+        self.metrics.store_size.set_function(self.db.size_bytes)
         self.grpc = (
             GrpcServer(metrics=self.metrics, tracer=self.tracer, faults=self.faults)
             if spec.grpc

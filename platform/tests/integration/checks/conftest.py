@@ -55,7 +55,10 @@ def build(app: ServiceApp) -> ServiceApp:
     app.add_grpc(print, object(), methods=["PlaceOrder", "GetOrder"])
     return app
 """
-RUNBOOK = "# Runbook\n\n## place-order-availability\n\nSymptom: orders fail.\n"
+RUNBOOK = (
+    "# Runbook\n\n## place-order-availability\n\nSymptom: orders fail.\n"
+    "\n## Usage growth\n\nSymptom: a usage signal grows unusually.\n"
+)
 ORDERS_PROTO = """\
 syntax = "proto3";
 
@@ -96,6 +99,7 @@ def service_files(
         f"{home}/src/{name}/handlers.py": "def handle() -> int:\n    return 1\n",
         f"{home}/src/{name}/bootstrap.py": BOOTSTRAP,
         f"{home}/tests/unit/test_{name}.py": "def test_handle() -> None:\n    assert True\n",
+        f"deploy/grafana/dashboards/{name}.json": f'{{"uid": "homefield-{name}"}}\n',
     }
 
 

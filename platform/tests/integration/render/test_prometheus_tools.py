@@ -25,7 +25,7 @@ def _run(*command: str) -> subprocess.CompletedProcess[str]:
 
 def test_promtool_accepts_every_rules_file(rendered: Path) -> None:
     files = sorted(str(p) for p in (rendered / "deploy/prometheus/rules").glob("*.rules.yml"))
-    assert len(files) == len(SERVICES) + 1
+    assert len(files) == 2 * len(SERVICES) + 2  # SLO and usage per service, platform, teams
     result = _run(_tool("promtool"), "check", "rules", *files)
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -35,7 +35,7 @@ def test_promtool_accepts_the_local_prometheus_config(rendered: Path) -> None:
         _tool("promtool"), "check", "config", str(rendered / "deploy/prometheus/prometheus.yml")
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert f"{len(SERVICES) + 1} rule files found" in result.stdout
+    assert f"{2 * len(SERVICES) + 2} rule files found" in result.stdout
 
 
 @pytest.mark.parametrize("name", [*SERVICES, "platform"])
@@ -44,7 +44,7 @@ def test_generated_alert_scenarios_pass_promtool(rendered: Path, name: str) -> N
     failing every event (no success series at all) pages."""
     test_file = rendered / f"deploy/prometheus/tests/{name}.test.yml"
     scenarios = yaml.safe_load(test_file.read_text())["tests"]
-    if name != "platform":
+    if name in SERVICES:
         titles = {test["name"].split(": ", 1)[1] for test in scenarios}
         assert titles == {
             "a fast error burst pages",
@@ -95,3 +95,40 @@ def test_alerts_reach_their_teams_receiver(
     result = _run(_tool("amtool"), "config", "routes", "test", f"--config.file={config}", *labels)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip() == receiver
+
+
+# promtool evaluates every usage rule of every service at every step of 8 and 22 days of series.
+@pytest.mark.timeout(900)
+@pytest.mark.parametrize("name", ["usage", "usage-median"])
+def test_generated_usage_scenarios_pass_promtool(rendered: Path, name: str) -> None:
+    """Steady, seasonal, a real surge, a planned surge, a climb to the limit, and the
+    three-week median outvoting an outage: each flags exactly what it should."""
+    result = _run(
+        _tool("promtool"),
+        "test",
+        "rules",
+        str(rendered / f"deploy/prometheus/tests/{name}.test.yml"),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.timeout(900)
+def test_promtool_fails_the_usage_case_when_a_planned_mark_is_ignored(
+    rendered: Path, tmp_path: Path
+) -> None:
+    """The planned surge really is silenced by the mark: without it, the ticket fires and the
+    expected alerts no longer match."""
+    rules = tmp_path / "rules"
+    shutil.copytree(rendered / "deploy/prometheus/rules", rules)
+    for path in rules.glob("*.usage.rules.yml"):
+        text = path.read_text()
+        path.write_text(
+            "\n".join(x for x in text.splitlines() if "unless on () (vector(time())" not in x)
+            + "\n"
+        )
+    tests = tmp_path / "tests"
+    tests.mkdir()
+    shutil.copy(rendered / "deploy/prometheus/tests/usage.test.yml", tests / "usage.test.yml")
+    result = _run(_tool("promtool"), "test", "rules", str(tests / "usage.test.yml"))
+    assert result.returncode != 0
+    assert "UsageGrowth" in result.stdout + result.stderr

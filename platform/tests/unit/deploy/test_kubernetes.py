@@ -161,7 +161,7 @@ def test_overlays_size_the_database_volume_and_never_scale_out(catalog: Catalog)
 
 
 def test_platform_ships_dashboards_as_sidecar_config_maps() -> None:
-    tree = platform_tree({"orders": '{"uid": "x"}\n'}, [], team="platform")
+    tree = platform_tree({"orders": '{"uid": "x"}\n'}, [], team="platform", team_usage_groups=[])
     maps = _docs(tree["deploy/k8s/platform/dashboards.yaml"])
     assert maps[0]["metadata"]["labels"]["grafana_dashboard"] == "1"
     assert maps[0]["data"] == {"orders.json": '{"uid": "x"}\n'}
@@ -179,7 +179,7 @@ def test_service_and_platform_rules_carry_the_same_selector_labels(catalog: Cata
     entry = catalog.services["orders"]
     base = base_manifests(catalog, entry, service_rule_groups(entry))
     service_rule = _docs(base["prometheusrule.yaml"])[0]["metadata"]["labels"]
-    tree = platform_tree({}, [], team="platform")
+    tree = platform_tree({}, [], team="platform", team_usage_groups=[])
     platform_rule = _docs(tree["deploy/k8s/platform/prometheusrule.yaml"])[0]["metadata"]["labels"]
     selector = {"app.kubernetes.io/part-of": "homefield", "role": "alert-rules"}
     assert service_rule == {**selector, "team": "checkout"}

@@ -8,6 +8,7 @@ from homefield.catalog import Catalog
 from homefield.slo.dashboards import overview_dashboard, service_dashboard
 from homefield.slo.promql import expressions, metric_names
 from homefield.slo.rules import platform_rule_groups, service_rule_groups
+from homefield.usage.rules import team_rule_groups, usage_rule_groups
 
 REPO = Path(__file__).resolve().parents[4]
 
@@ -40,6 +41,8 @@ def test_the_metrics_table_is_read() -> None:
 def test_rules_and_dashboards_name_only_documented_or_recorded_metrics(catalog: Catalog) -> None:
     groups = [g for e in catalog.services.values() for g in service_rule_groups(e)]
     groups += platform_rule_groups(catalog)
+    groups += [g for e in catalog.services.values() for g in usage_rule_groups(e)]
+    groups += team_rule_groups()
     recorded = {rule["record"] for group in groups for rule in group["rules"] if "record" in rule}
     boards = [service_dashboard(catalog, e) for e in catalog.services.values()]
     boards.append(overview_dashboard())
@@ -48,3 +51,5 @@ def test_rules_and_dashboards_name_only_documented_or_recorded_metrics(catalog: 
     assert {_base_name(name) for name in raw} <= documented_metrics()
     assert {name for name in named if ":" in name} <= recorded
     assert "kafka_event_age_seconds_bucket" in raw and "slo:error_budget:remaining" in named
+    assert {"store_size_bytes", "process_cpu_seconds_total"} <= raw
+    assert "service:usage:growing" in named

@@ -1,0 +1,1 @@
+"""Usage growth: signals per service, growth flags and capacity tickets, `homefield usage`."""
