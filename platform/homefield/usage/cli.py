@@ -19,6 +19,10 @@ SEED_HELP = (
     " Prometheus, for a demo or a test, and exit."
 )
 DATA_HELP = "With --seed-history: the Prometheus data directory (default: the local shop's)."
+DAYS_HELP = (
+    "With --seed-history: how many days to write (three weeks by default, so the baseline's"
+    " median reads every week; at least 8)."
+)
 
 
 class Format(StrEnum):
@@ -42,6 +46,7 @@ def usage(
     prometheus: Annotated[str, typer.Option(help="Prometheus base URL.")] = LOCAL_PROMETHEUS,
     seed_history: Annotated[bool, typer.Option("--seed-history", help=SEED_HELP)] = False,
     data_dir: Annotated[Path | None, typer.Option(help=DATA_HELP)] = None,
+    days: Annotated[int | None, typer.Option(help=DAYS_HELP)] = None,
 ) -> None:
     """Usage per team and service: now, a week ago, growth, flags and planned marks."""
     when = parse_at(at) if at else None
@@ -51,7 +56,7 @@ def usage(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     if seed_history:
-        _seed(catalog, data_dir, when)
+        _seed(catalog, data_dir, when, days)
         return
     from homefield.usage.report import read_usage, usage_json
     from homefield.usage.text import render_usage
@@ -70,17 +75,19 @@ def usage(
         typer.echo(render_usage(report), nl=False)
 
 
-def _seed(catalog: Catalog, data_dir: Path | None, when: datetime | None) -> None:
+def _seed(catalog: Catalog, data_dir: Path | None, when: datetime | None, days: int | None) -> None:
     from homefield.local.control import restart_service
     from homefield.local.health import http_ok
     from homefield.local.parts import PROMETHEUS, StackLayout
-    from homefield.usage.seed import SeedError, seed_end, seed_history
+    from homefield.usage.seed import DAYS, SeedError, seed_end, seed_history
 
     layout = StackLayout.for_repo(catalog.root)
     target = data_dir or layout.prometheus_data
     end = when or seed_end(datetime.now(UTC))
     try:
-        added = seed_history(catalog, target, end=end, echo=typer.echo)
+        added = seed_history(
+            catalog, target, end=end, echo=typer.echo, days=DAYS if days is None else days
+        )
     except SeedError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None

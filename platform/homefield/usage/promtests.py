@@ -1,14 +1,17 @@
 """`promtool test rules` for the usage rules: deploy/prometheus/tests/usage.test.yml.
 
-promtool evaluates every loaded rule at every step of a test, so the cases share their
-evaluations: in one eight-day case (a week of history and a day) every service plays one
-scenario on synthetic series of the metrics the runtime exports. A service with a planned mark
-surges and only its unplanned signals are flagged (the planned ones are still seen as
-growing); a service with a limit climbs toward it and gets a capacity ticket and no growth
-flag; the others take turns at steady traffic and a daily cycle (nothing flagged) and a real
-surge (every signal flagged). A second case runs three weeks and a day of a daily cycle with
-an outage one week before the end at the same hours: the median of the three weeks outvotes
-the outage, so nothing is flagged.
+promtool evaluates every loaded rule group at every evaluation step of a test, whatever the
+group's own interval, so the cost is services x steps: the cases are kept to the fewest of
+both. The shared case steps every 30 minutes (a flag then holds at two evaluations in a row
+before it fires, as the 30 m `for:` asks), the median case every hour, and
+one eight-day case (a week of history and a day) loads the rules of only the services that
+play a scenario, on synthetic series of the metrics the runtime exports: a service with a
+planned mark surges and only its unplanned signals are flagged (the planned ones are still
+seen as growing); a service with a limit climbs toward it and gets a capacity ticket and no
+growth flag; one service each plays steady traffic and a daily cycle (nothing flagged) and a
+real surge (every signal flagged). A second case runs three weeks and a day of a daily cycle
+with an outage one week before the end at the same hours, for one service: the median of the
+three weeks outvotes the outage, so nothing is flagged.
 """
 
 from __future__ import annotations
@@ -28,12 +31,14 @@ from homefield.usage.rules import (
     growth_summary,
     silence_until,
     usage_labels,
+    usage_rule_groups,
 )
 from homefield.usage.synthetic import STEP_SECONDS, STEPS_PER_DAY, Shape
 
 DAYS = 8
 LONG_DAYS = 22
-SURGE_STEPS = 3 * 3600 // STEP_SECONDS
+HOUR = 3600 // STEP_SECONDS
+SURGE_STEPS = 3 * HOUR
 
 
 def _end(days: int) -> str:
@@ -43,6 +48,8 @@ def _end(days: int) -> str:
 def _inputs(entry: ServiceEntry, shapes: dict[str, Shape]) -> list[dict[str, str]]:
     found = []
     for signal in entry.spec.signals:
+        if signal.name not in shapes:
+            continue
         raw = synthetic.raw_series(entry, signal.name)
         level = synthetic.BASE_LEVEL[signal.name]
         samples = synthetic.values(shapes[signal.name], level, counter=raw.counter)
@@ -121,21 +128,21 @@ _TURNS: tuple[Callable[[ServiceEntry], _Scenario], ...] = (_real_surge, _steady,
 
 
 def scenarios(catalog: Catalog) -> list[_Scenario]:
-    """One scenario per service: planned marks and limits first, then steady, cycle, surge."""
+    """Every service with a planned mark or a limit plays it; of the others, one each plays a
+    real surge, steady traffic and a daily cycle, and the rest sit the case out."""
     found: list[_Scenario] = []
+    turns = list(_TURNS)
     for entry in catalog.services.values():
         if entry.spec.planned_growth:
             found.append(_planned(entry))
         elif any(signal.limit is not None for signal in entry.spec.signals):
             found.append(_climbing(entry))
-        else:
-            turn = sum(1 for s in found if not s.capacity and not s.seen)
-            found.append(_TURNS[turn % len(_TURNS)](entry))
+        elif turns:
+            found.append(turns.pop(0)(entry))
     return found
 
 
-def _shared_case(catalog: Catalog) -> dict[str, Any]:
-    plays = scenarios(catalog)
+def _shared_case(plays: list[_Scenario]) -> dict[str, Any]:
     end = _end(DAYS)
     title = "; ".join(f"{s.entry.name}: {s.title}" for s in plays)
     growth = [_expected(s.entry, sig, GROWTH_ALERT) for s in plays for sig in s.growth]
@@ -161,33 +168,56 @@ def _shared_case(catalog: Catalog) -> dict[str, Any]:
 
 
 def _median_case(entry: ServiceEntry) -> dict[str, Any]:
+    """One signal is enough: every signal's baseline is the same median rule."""
     week = 7 * STEPS_PER_DAY
     cycle = synthetic.seasonal(LONG_DAYS)
-    outage = synthetic.surge(cycle, steps=SURGE_STEPS + 12, factor=0.1, ending=week - 12)
+    # Six hours at a tenth of the level, three either side of the same time a week back.
+    outage = synthetic.surge(cycle, steps=6 * HOUR, factor=0.1, ending=week - 3 * HOUR)
+    signal = entry.spec.signals[0].name
+    level = synthetic.BASE_LEVEL[signal]
+    now = promql.series(promql.AVG, entry.name, signal)
+    baseline = promql.series(promql.BASELINE, entry.name, signal)
+    # A week back is the outage, yet the baseline is the level of the two weeks before it.
+    outvoted = f"count({baseline} > {level} and on () {now} offset 1w < {level / 2})"
     return {
         "name": f"usage, {entry.name}: a daily cycle and an outage a week ago flag nothing",
         "interval": f"{STEP_SECONDS // 60}m",
-        "input_series": _inputs(entry, _all(entry, outage)),
+        "input_series": _inputs(entry, {signal: outage}),
         "alert_rule_test": [
             {"eval_time": _end(LONG_DAYS), "alertname": GROWTH_ALERT, "exp_alerts": []}
+        ],
+        "promql_expr_test": [
+            {
+                "expr": outvoted,
+                "eval_time": _end(LONG_DAYS),
+                "exp_samples": [{"labels": "{}", "value": 1}],
+            }
         ],
     }
 
 
+def _loading(entries: list[ServiceEntry], step: str) -> dict[str, Any]:
+    """The rule files of ``entries``, evaluated every ``step``, every signals group
+    before every growth group: promtool runs all groups at each step, in a random order unless
+    told, and a growth rule must read the 1 h average of its own step (the one before is
+    outside the 5 m lookback)."""
+    groups = [usage_rule_groups(entry) for entry in entries]
+    return {
+        "rule_files": [f"../rules/{entry.name}.usage.rules.yml" for entry in entries],
+        "evaluation_interval": step,
+        "group_eval_order": [g[level]["name"] for level in (0, 1) for g in groups],
+    }
+
+
 def usage_test_files(catalog: Catalog) -> dict[str, dict[str, Any]]:
-    """usage.test.yml (every service, one scenario each) and usage-median.test.yml (the first
-    service's rules only, since promtool evaluates every loaded rule over the three weeks)."""
+    """usage.test.yml (the rules of the services that play a scenario) and
+    usage-median.test.yml (the first service's rules only, over three weeks)."""
     entries = list(catalog.services.values())
     if not entries:
         return {}
-    shared = {
-        "rule_files": [f"../rules/{entry.name}.usage.rules.yml" for entry in entries],
-        "evaluation_interval": promql.SIGNALS_INTERVAL,
-        "tests": [_shared_case(catalog)],
-    }
-    median = {
-        "rule_files": [f"../rules/{entries[0].name}.usage.rules.yml"],
-        "evaluation_interval": promql.SIGNALS_INTERVAL,
-        "tests": [_median_case(entries[0])],
-    }
+    plays = scenarios(catalog)
+    shared = {**_loading([s.entry for s in plays], "30m"), "tests": [_shared_case(plays)]}
+    # Nothing in the median case waits on a `for:`, so it steps by the hour: a third of the
+    # shared case's steps over three times its span.
+    median = {**_loading(entries[:1], "1h"), "tests": [_median_case(entries[0])]}
     return {"usage": shared, "usage-median": median}

@@ -1,4 +1,4 @@
-"""`homefield usage --seed-history`: three weeks of synthetic usage in the local Prometheus.
+"""`homefield usage --seed-history`: weeks of synthetic usage in the local Prometheus.
 
 Raw series go in with `promtool tsdb create-blocks-from openmetrics`. The recordings are then
 backfilled level by level with `create-blocks-from rules` (signals, then baselines and spread,
@@ -32,13 +32,11 @@ from homefield.usage.rules import (
     team_recordings,
 )
 
-WEEKS = 3
+DAYS = 21  # three weeks: every week the baseline's median reads
+MIN_DAYS = 8  # a week-ago baseline and a day of growth over it
 SURGE_SERVICE = "orders"
 SURGE_STEPS = 12 * 3600 // synthetic.STEP_SECONDS
-RECENT_DAYS = 3  # baselines and flags are backfilled for the last days only
-# Debian's promtool reads the whole OpenMetrics file once per two-hour block, so raw samples
-# go in every 15 minutes (still four to a 1 h rate), a third of the synthetic steps.
-RAW_EVERY = 3
+RECENT_DAYS = 2  # baselines and flags are backfilled for the last days only
 READY_TIMEOUT_SECONDS = 120.0
 
 
@@ -68,9 +66,8 @@ def openmetrics(catalog: Catalog, start: int, steps: int, at: datetime) -> str:
             raw = synthetic.raw_series(entry, signal.name)
             level = synthetic.BASE_LEVEL[signal.name]
             samples = synthetic.values(shape, level, counter=raw.counter)
-            for step in range(0, len(samples), RAW_EVERY):
-                at_seconds = start + step * synthetic.STEP_SECONDS
-                lines.append(f"{raw.selector} {samples[step]} {at_seconds}")
+            for step, sample in enumerate(samples):
+                lines.append(f"{raw.selector} {sample} {start + step * synthetic.STEP_SECONDS}")
     return "\n".join([*lines, "# EOF"]) + "\n"
 
 
@@ -167,18 +164,25 @@ def _backfill(
 
 
 def seed_history(
-    catalog: Catalog, target: Path, *, end: datetime, echo: Callable[[str], None]
+    catalog: Catalog,
+    target: Path,
+    *,
+    end: datetime,
+    echo: Callable[[str], None],
+    days: int = DAYS,
 ) -> int:
-    """Write the seeded blocks into ``target``; return how many blocks were added."""
+    """Write ``days`` of seeded blocks into ``target``; return how many blocks were added."""
+    if days < MIN_DAYS:
+        raise SeedError(f"{days} days is too short: a week-ago baseline needs {MIN_DAYS} or more")
     step = synthetic.STEP_SECONDS
     stop = int(end.timestamp()) // step * step
-    start = stop - WEEKS * 7 * 86_400
+    start = stop - days * 86_400
     steps = (stop - start) // step + 1
     services = list(catalog.services.values())
     with tempfile.TemporaryDirectory(prefix="homefield-seed-") as tmp:
         work = Path(tmp)
         data = work / "data"
-        echo(f"writing {WEEKS} weeks of raw series for {len(services)} services")
+        echo(f"writing {days} days of raw series for {len(services)} services")
         (work / "raw.om").write_text(openmetrics(catalog, start, steps, end), encoding="utf-8")
         promtool = shutil.which("promtool") or "/usr/bin/promtool"
         _run(promtool, "tsdb", "create-blocks-from", "openmetrics", str(work / "raw.om"), str(data))

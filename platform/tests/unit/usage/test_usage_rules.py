@@ -13,7 +13,7 @@ from homefield.usage.rules import (
     signal_recordings,
     usage_rule_groups,
 )
-from homefield.usage.synthetic import promtool_values, values
+from homefield.usage.synthetic import STEP_SECONDS, promtool_values, values
 
 REPO = Path(__file__).resolve().parents[4]
 CATALOG = Catalog.load(REPO)
@@ -87,8 +87,9 @@ def test_groups_record_before_they_alert() -> None:
 
 def test_counters_accumulate_and_promtool_notation_expands_back() -> None:
     samples = values([1.0, 1.0, 2.0, 2.0], 10.0, counter=True)
-    assert samples == [0.0, 3000.0, 6000.0, 12000.0]
-    assert promtool_values(samples) == "0+3000x2 12000+0x0"
+    step = 10.0 * STEP_SECONDS
+    assert samples == [0.0, step, 2 * step, 4 * step]
+    assert promtool_values(samples) == f"0+{step:.0f}x2 {4 * step:.0f}+0x0"
     assert promtool_values([5.0, 3.0, 1.0]) == "5-2x2"
 
 
