@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from homefield.catalog import Catalog, ServiceEntry, Team
+from homefield.catalog.deviations import DEVIABLE_STANDARDS
 from homefield.console.changes import ChangeRow
 from homefield.console.dependencies import dependency_strip
 from homefield.console.slos import SloSeries, SloStatus, slo_statuses
@@ -204,6 +205,25 @@ def service_view(ctx: TeamContext, entry: ServiceEntry, charts: list[Any]) -> di
         "alerts": alerts_of(ctx, entry),
         "dependencies": dependencies_of(ctx, entry),
         "runbook_url": entry.runbook_url(),
+        "deviations": deviations_of(entry),
         "charts": [chart.as_json() for chart in charts],
         "sources": sources_status(ctx.snapshot),
     }
+
+
+WEB = ("https://", "http://")
+
+
+def deviations_of(entry: ServiceEntry) -> list[dict[str, Any]]:
+    """The platform defaults the service departs from, each with its reason and evidence; an
+    evidence link is offered only for a web address (a repository path is shown as text)."""
+    return [
+        {
+            "standard": d.standard,
+            "default": DEVIABLE_STANDARDS.get(d.standard, ""),
+            "reason": d.reason,
+            "evidence": d.evidence,
+            "evidence_link": d.evidence if (d.evidence or "").startswith(WEB) else None,
+        }
+        for d in entry.spec.deviations
+    ]
