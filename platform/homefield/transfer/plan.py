@@ -79,6 +79,8 @@ def plan_transfer(catalog: Catalog, service: str, new_team: str) -> TransferPlan
     if new_team not in catalog.teams.teams:
         known = ", ".join(catalog.teams.teams)
         raise TransferError(f"unknown team {new_team!r} (teams in teams.yaml: {known})")
+    if catalog.teams.teams[new_team].retired:
+        raise TransferError(f"team {new_team!r} is retired in teams.yaml and takes on nothing new")
     old_team = entry.team
     if old_team == new_team:
         raise TransferError(f"{service} is already owned by {new_team}")

@@ -137,3 +137,24 @@ def test_a_transfer_over_uncommitted_edits_is_refused(transferred, monkeypatch):
     )
     assert shop.git("status", "--porcelain") == before
     shop.git("checkout", "--", "services/orders/CHANGELOG.md")
+
+
+def test_a_retired_team_takes_on_nothing_new(transferred, monkeypatch):
+    shop, _, _, _ = transferred
+    monkeypatch.chdir(shop.root)
+    teams = shop.root / "teams.yaml"
+    original = teams.read_text(encoding="utf-8")
+    mission = '    mission: "Tell customers what happened to their order, once and promptly."\n'
+    assert mission in original
+    teams.write_text(original.replace(mission, mission + "    retired: true\n"), encoding="utf-8")
+    try:
+        result = CliRunner().invoke(
+            app, ["transfer", "orders", "--to", "customer-comms", "--alertmanager", NOBODY]
+        )
+    finally:
+        teams.write_text(original, encoding="utf-8")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "error: team 'customer-comms' is retired in teams.yaml and takes on nothing new"
+    )
+    assert not shop.git("status", "--porcelain", "--", "services/orders")
