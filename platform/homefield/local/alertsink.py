@@ -1,4 +1,5 @@
 """The local alert sink: Alertmanager's webhook receivers post here, one JSON line per alert.
+Served with FastAPI and uvicorn, like the services and the console.
 
 POST /alerts/<team>/<severity>   an Alertmanager webhook payload; each alert is appended
                                  to <dir>/<team>.jsonl
@@ -9,17 +10,20 @@ GET  /healthz                    200 while serving
 from __future__ import annotations
 
 import json
+import logging
 import re
+import socket
 import threading
 from datetime import UTC, datetime
-from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+
+import uvicorn
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-_ALERT_PATH = re.compile(r"^/alerts/([^/]+)/([^/]+)/?$")
 _MAX_BODY = 4 * 1024 * 1024
 
 
@@ -88,74 +92,71 @@ def alert_records(team: str, severity: str, payload: Any) -> list[dict[str, Any]
     return records
 
 
-class AlertSinkServer(ThreadingHTTPServer):
-    daemon_threads = True
+def build_app(store: AlertStore) -> FastAPI:
+    """The sink's HTTP API over ``store``; every refusal is ``{"error": <the problem>}``."""
+    app = FastAPI(title="Homefield alert sink", docs_url=None, redoc_url=None, openapi_url=None)
 
-    def __init__(self, address: tuple[str, int], store: AlertStore) -> None:
-        super().__init__(address, _Handler)
-        self.store = store
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        message = exc.detail if exc.status_code != 404 else f"no such path: {request.url.path}"
+        if exc.status_code == 404 and request.method == "POST":
+            message = "post alerts to /alerts/<team>/<severity>"
+        return JSONResponse({"error": message}, status_code=exc.status_code)
+
+    @app.exception_handler(AlertSinkError)
+    async def _refused(_request: Request, exc: AlertSinkError) -> JSONResponse:
+        return JSONResponse({"error": str(exc)}, status_code=400)
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/alerts")
+    async def alerts(team: str | None = None, severity: str | None = None) -> dict[str, Any]:
+        found = store.read(team)
+        if severity is not None:
+            found = [alert for alert in found if alert["severity"] == severity]
+        return {"alerts": found}
+
+    @app.post("/alerts/{team}/{severity}")
+    async def record(team: str, severity: str, request: Request) -> dict[str, int]:
+        payload = await _read_json(request)
+        return {"recorded": store.append(team, severity, payload)}
+
+    return app
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: AlertSinkServer
+async def _read_json(request: Request) -> Any:
+    """The request's JSON body, refused when empty, over the size limit or not JSON. The body is
+    read in chunks and abandoned past the limit, whatever Content-Length claims."""
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > _MAX_BODY:
+            break
+    if not body or len(body) > _MAX_BODY:
+        size = "more" if body else 0
+        raise AlertSinkError(f"body: expected 1 to {_MAX_BODY} bytes of JSON, got {size}")
+    try:
+        return json.loads(bytes(body))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise AlertSinkError(f"body: invalid JSON ({exc})") from None
 
-    def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
-        url = urlsplit(self.path)
-        if url.path == "/healthz":
-            self._reply(HTTPStatus.OK, {"status": "ok"})
-        elif url.path.rstrip("/") == "/alerts":
-            query = parse_qs(url.query)
-            team, severity = query.get("team", [None])[0], query.get("severity", [None])[0]
-            try:
-                alerts = self.server.store.read(team)
-                if severity is not None:
-                    alerts = [alert for alert in alerts if alert["severity"] == severity]
-                self._reply(HTTPStatus.OK, {"alerts": alerts})
-            except AlertSinkError as exc:
-                self._reply(HTTPStatus.BAD_REQUEST, {"error": str(exc)})
-        else:
-            self._reply(HTTPStatus.NOT_FOUND, {"error": f"no such path: {url.path}"})
 
-    def do_POST(self) -> None:  # noqa: N802 (the stdlib's name)
-        match = _ALERT_PATH.match(urlsplit(self.path).path)
-        if match is None:
-            self._reply(HTTPStatus.NOT_FOUND, {"error": "post alerts to /alerts/<team>/<severity>"})
-            return
-        try:
-            payload = self._read_json()
-            count = self.server.store.append(match.group(1), match.group(2), payload)
-        except AlertSinkError as exc:
-            self._reply(HTTPStatus.BAD_REQUEST, {"error": str(exc)})
-            return
-        self._reply(HTTPStatus.OK, {"recorded": count})
+class _QuietHealthChecks(logging.Filter):
+    """Drops the access-log lines of /healthz, which make up polls."""
 
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        if not self.path.startswith("/healthz"):
-            super().log_request(code, size)
-
-    def _read_json(self) -> Any:
-        header = self.headers.get("Content-Length") or "0"
-        try:
-            length = int(header)
-        except ValueError:
-            raise AlertSinkError(f"Content-Length: expected a number, got {header!r}") from None
-        if length <= 0 or length > _MAX_BODY:
-            raise AlertSinkError(f"body: expected 1 to {_MAX_BODY} bytes of JSON, got {length}")
-        try:
-            return json.loads(self.rfile.read(length))
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise AlertSinkError(f"body: invalid JSON ({exc})") from None
-
-    def _reply(self, status: HTTPStatus, body: dict[str, Any]) -> None:
-        data = json.dumps(body).encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args if isinstance(record.args, tuple) else ()
+        return not (len(args) > 2 and str(args[2]).startswith("/healthz"))
 
 
 def serve(*, host: str, port: int, directory: Path) -> None:
-    """Serve the sink until interrupted."""
-    with AlertSinkServer((host, port), AlertStore(directory)) as server:
-        server.serve_forever()
+    """Serve the sink with uvicorn until interrupted (SIGINT or SIGTERM). The socket is bound
+    here, so a port in use raises OSError for the caller to report (uvicorn would only log)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.create_server((host, port), family=family)
+    logging.getLogger("uvicorn.access").addFilter(_QuietHealthChecks())
+    config = uvicorn.Config(build_app(AlertStore(directory)), log_level="info")
+    with listener:
+        uvicorn.Server(config).run(sockets=[listener])

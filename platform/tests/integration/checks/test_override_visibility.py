@@ -8,8 +8,9 @@ import threading
 import time
 import urllib.request
 
+import uvicorn
 from homefield.catalog import parse_teams
-from homefield.local.alertsink import AlertSinkServer, AlertStore
+from homefield.local.alertsink import AlertStore, build_app
 from homefield.local.health import free_port
 from homefield.ownership import GitRepo
 from homefield.ownership.notes import read_note
@@ -103,11 +104,15 @@ def test_a_merged_override_reaches_leadership_through_alertmanager(scratch, home
     before = scratch.base
     _override(scratch, "ship it")
     store = AlertStore(tmp_path / "sink")
-    sink = AlertSinkServer(("127.0.0.1", free_port()), store)
-    threading.Thread(target=sink.serve_forever, daemon=True).start()
+    sink_port = free_port()
+    sink = uvicorn.Server(
+        uvicorn.Config(build_app(store), host="127.0.0.1", port=sink_port, log_level="warning")
+    )
+    sink_thread = threading.Thread(target=sink.run, daemon=True)
+    sink_thread.start()
     teams = parse_teams((scratch.root / "teams.yaml").read_text())
     config = alertmanager_config(
-        teams, fallback_team="platform", sink=f"http://127.0.0.1:{sink.server_address[1]}"
+        teams, fallback_team="platform", sink=f"http://127.0.0.1:{sink_port}"
     )
     (tmp_path / "am.yml").write_text(json.dumps(config))
     port = free_port()
@@ -123,6 +128,7 @@ def test_a_merged_override_reaches_leadership_through_alertmanager(scratch, home
         stderr=subprocess.DEVNULL,
     )
     try:
+        _wait(lambda: sink.started, "the alert sink to listen")
         _wait(lambda: _ready(f"http://127.0.0.1:{port}/-/ready"), "Alertmanager to be ready")
         code, out, err = homefield.run(
             "ledger", "--new-since", before, "--notify", f"http://127.0.0.1:{port}"
@@ -136,5 +142,5 @@ def test_a_merged_override_reaches_leadership_through_alertmanager(scratch, home
     finally:
         alertmanager.terminate()
         alertmanager.wait(timeout=30)
-        sink.shutdown()
-        sink.server_close()
+        sink.should_exit = True
+        sink_thread.join(timeout=30)

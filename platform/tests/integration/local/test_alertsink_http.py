@@ -87,6 +87,7 @@ def test_bad_requests_get_a_reason_and_record_nothing(sink: tuple[str, Path]) ->
 
 
 def test_a_content_length_that_is_not_a_number_gets_400(sink: tuple[str, Path]) -> None:
+    """uvicorn's HTTP parser refuses the request before the app sees it."""
     url, directory = sink
     host, port = url.removeprefix("http://").split(":")
     connection = http.client.HTTPConnection(host, int(port), timeout=10)
@@ -95,6 +96,6 @@ def test_a_content_length_that_is_not_a_number_gets_400(sink: tuple[str, Path]) 
     connection.endheaders()
     response = connection.getresponse()
     assert response.status == 400
-    assert json.load(response) == {"error": "Content-Length: expected a number, got 'many'"}
+    assert b"Invalid HTTP request" in response.read()
     connection.close()
     assert _request(f"{url}/alerts") == (200, {"alerts": []})

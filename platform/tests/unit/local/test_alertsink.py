@@ -1,8 +1,11 @@
+import json
 import threading
 from pathlib import Path
 
 import pytest
-from homefield.local.alertsink import AlertSinkError, AlertStore, alert_records
+from fastapi.testclient import TestClient
+from homefield.local import alertsink
+from homefield.local.alertsink import AlertSinkError, AlertStore, alert_records, build_app
 
 WEBHOOK = {
     "version": "4",
@@ -73,3 +76,49 @@ def test_reading_waits_until_an_append_in_progress_is_written(tmp_path: Path) ->
         store.directory.joinpath("payments.jsonl").write_text('{"alertname": "A"}\n')
     reader.join()
     assert read == [[{"alertname": "A"}]]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status", "error"),
+    [
+        ("POST", "/alerts/payments/page", b"", 400, "body: expected 1 to 64 bytes of JSON, got 0"),
+        (
+            "POST",
+            "/alerts/payments/page",
+            b"[" * 65,
+            400,
+            "expected 1 to 64 bytes of JSON, got more",
+        ),
+        ("POST", "/alerts/payments/page", b"{nope", 400, "body: invalid JSON"),
+        ("POST", "/alerts/payments/page", b"[1]", 400, "expected an Alertmanager webhook object"),
+        ("POST", "/alerts/Pay!/page", b"{}", 400, "team 'Pay!' in the path is not a name"),
+        ("POST", "/alerts/payments", b"{}", 404, "post alerts to /alerts/<team>/<severity>"),
+        ("GET", "/nowhere", None, 404, "no such path: /nowhere"),
+        ("GET", "/alerts?team=../x", None, 400, "team '../x' is not a team name"),
+    ],
+)
+def test_the_http_api_refuses_bad_requests_with_the_reason(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    method: str,
+    path: str,
+    body: bytes | None,
+    status: int,
+    error: str,
+) -> None:
+    monkeypatch.setattr(alertsink, "_MAX_BODY", 64)
+    client = TestClient(build_app(AlertStore(tmp_path / "alerts")))
+    response = client.request(method, path, content=body)
+    assert response.status_code == status
+    assert error in response.json()["error"]
+    assert not (tmp_path / "alerts").exists()
+
+
+def test_the_http_api_records_a_webhook_and_lists_it_by_team_and_severity(tmp_path: Path) -> None:
+    client = TestClient(build_app(AlertStore(tmp_path)))
+    response = client.post("/alerts/payments/page", content=json.dumps(WEBHOOK))
+    assert (response.status_code, response.json()) == (200, {"recorded": 1})
+    assert client.get("/healthz").json() == {"status": "ok"}
+    [alert] = client.get("/alerts", params={"team": "payments"}).json()["alerts"]
+    assert alert["alertname"] == "PaymentsCaptureBurnRate"
+    assert client.get("/alerts", params={"severity": "ticket"}).json() == {"alerts": []}
