@@ -51,8 +51,9 @@ test-unit: setup ## unit tests: fakes only, no broker
 test-integration: setup ## integration tests against a real Kafka broker (the fixture starts one)
 	@$(PYTEST) -q -m integration platform/tests services/*/tests tests/integration loadtests/tests
 
-test-system: setup ## system, chaos and game-day tests on a fresh local shop (resets .run/)
+test-system: setup ## system, chaos and game-day tests on a fresh local shop, then the replica test on PostgreSQL (resets .run/)
 	@$(PYTEST) -q -m system tests/system tests/chaos tests/gameday
+	@$(PYTEST) -q -m system tests/replicas
 
 test: lint test-unit test-integration test-system ## lint, unit, integration, system, chaos and game-day tests
 

@@ -6,4 +6,4 @@ import platform
 if not hasattr(platform, "__path__"):
     platform.__path__ = []  # type: ignore[attr-defined]
 
-pytest_plugins = ["homefield.testing.kafka"]
+pytest_plugins = ["homefield.testing.kafka", "homefield.testing.postgres"]

@@ -18,8 +18,9 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from bench_rounds import Stamp
-from homefield.runtime.db import INSERT_OUTBOX, PLATFORM_SCHEMA, PRAGMAS, utc_now
+from homefield.runtime.db import INSERT_OUTBOX, utc_now
 from homefield.runtime.envelope import encode_headers
+from homefield.runtime.sqlite_store import PRAGMAS, platform_schema
 from shop.orders.v1.events_pb2 import OrderConfirmed
 from shop.shipping.v1.events_pb2 import ShipmentDispatched
 
@@ -58,7 +59,7 @@ def open_raw_database(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None)
     for pragma in PRAGMAS:
         conn.execute(pragma)
-    conn.executescript(PLATFORM_SCHEMA + SCHEMA)
+    conn.executescript(platform_schema() + SCHEMA)
     return conn
 
 

@@ -182,11 +182,14 @@ class RelayBench:
         settings = ServiceSettings(
             kafka_bootstrap=self.bootstrap,
             topic_prefix=prefix,
-            database_path=self.workdir / f"{prefix}sqlite3",
+            database_url=f"sqlite:///{self.workdir / f'{prefix}sqlite3'}",
             grpc_port=0,
             http_port=0,
         )
-        return ServiceApp(SERVICE, settings, catalog=self.catalog, schema=SCHEMA)
+        migrations = self.workdir / "migrations"
+        migrations.mkdir(parents=True, exist_ok=True)
+        (migrations / "0001.bench-tables.sql").write_text(SCHEMA)  # the raw relay's own tables
+        return ServiceApp(SERVICE, settings, catalog=self.catalog, migrations=migrations)
 
     async def raw(self) -> Sample:
         topics = await self._prepare()

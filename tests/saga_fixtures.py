@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -34,19 +34,27 @@ class Shop:
 
 
 @asynccontextmanager
-async def shop(bootstrap: str, tmp_path: Path, prefix: str | None = None) -> AsyncIterator[Shop]:
+async def shop(
+    bootstrap: str,
+    tmp_path: Path,
+    prefix: str | None = None,
+    database_url: Callable[[str], str] | None = None,
+) -> AsyncIterator[Shop]:
+    """orders and inventory in-process; each in SQLite under ``tmp_path`` unless
+    ``database_url(service)`` names another database."""
     prefix = prefix or unique_prefix()
+    url = database_url or (lambda service: f"sqlite:///{tmp_path / f'{service}.sqlite3'}")
     await create_topics(bootstrap, prefix)
     spans = InMemorySpanExporter()
     common = {"kafka_bootstrap": bootstrap, "topic_prefix": prefix, "grpc_port": 0, "http_port": 0}
     inventory = build_inventory(
-        InventorySettings(database_path=tmp_path / "inventory.sqlite3", **common),
+        InventorySettings(database_url=url("inventory"), **common),
         span_processors=[SimpleSpanProcessor(spans)],
     )
     async with running(inventory):
         orders = build_orders(
             OrdersSettings(
-                database_path=tmp_path / "orders.sqlite3",
+                database_url=url("orders"),
                 endpoints=endpoints_of(inventory),
                 **common,
             ),

@@ -65,16 +65,18 @@ async def live_shop(
     await create_topics(bootstrap, prefix)
     common = {"kafka_bootstrap": bootstrap, "topic_prefix": prefix, "grpc_port": 0, "http_port": 0}
     inventory = build_inventory(
-        InventorySettings(database_path=tmp_path / "inventory.sqlite3", **common)
+        InventorySettings(database_url=f"sqlite:///{tmp_path / 'inventory.sqlite3'}", **common)
     )
     callees = [inventory]
     if with_experiments:
-        settings = ExperimentsSettings(database_path=tmp_path / "experiments.sqlite3", **common)
+        settings = ExperimentsSettings(
+            database_url=f"sqlite:///{tmp_path / 'experiments.sqlite3'}", **common
+        )
         callees.append(build_experiments(settings))
     async with running(*callees):
         orders = build_orders(
             OrdersSettings(
-                database_path=tmp_path / "orders.sqlite3",
+                database_url=f"sqlite:///{tmp_path / 'orders.sqlite3'}",
                 endpoints=endpoints_of(inventory),
                 **common,
             )
@@ -86,7 +88,7 @@ async def live_shop(
             storefront = build_storefront(
                 StorefrontSettings(
                     api_keys=(API_KEY,),
-                    database_path=tmp_path / "storefront.sqlite3",
+                    database_url=f"sqlite:///{tmp_path / 'storefront.sqlite3'}",
                     endpoints=endpoints,
                     **common,
                 )

@@ -26,6 +26,8 @@ sync_venv() {
 
 have() { command -v "$1" >/dev/null 2>&1; }
 
+postgres_installed() { compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || have postgres; }
+
 uv_installed() { have uv || [ -x "$HOME/.local/bin/uv" ]; }
 
 # The programs `make up` and the tests run, and the Debian package of each.
@@ -41,6 +43,7 @@ debian_packages_missing() {
   # The browser tests drive Debian's headless Chromium, never a browser a package downloads.
   have chromium || echo chromium
   have chromedriver || echo chromium-driver
+  postgres_installed || echo postgresql    # make up STORE=postgres, the replica system test
   uv_installed || python3 -m pip --version >/dev/null 2>&1 || echo python3-pip
 }
 
@@ -55,12 +58,21 @@ install_debian_tools() {
   stop_system_services
 }
 
-# Debian starts the packaged Prometheus and Alertmanager as system services on 9090 and 9093,
-# the ports `make up` uses: the project only wants the programs, so those services are stopped.
+# Debian starts the packaged Prometheus, Alertmanager and PostgreSQL as system services on 9090,
+# 9093 and 5432, the ports `make up` uses: the project only wants the programs, so those services
+# are stopped (`make up STORE=postgres` runs its own cluster under .run/postgres).
 stop_system_services() {
+  if have pg_lsclusters; then
+    local version name
+    while read -r version name _; do
+      step "stopping the system PostgreSQL cluster $version/$name (make up runs its own)"
+      as_root pg_ctlcluster "$version" "$name" stop || true
+      as_root sed -i 's/^auto/manual/' "/etc/postgresql/$version/$name/start.conf" || true
+    done < <(pg_lsclusters --no-header 2>/dev/null | awk '$4 == "online" {print $1, $2}')
+  fi
   command -v systemctl >/dev/null 2>&1 || return 0
   local unit
-  for unit in prometheus prometheus-alertmanager; do
+  for unit in prometheus prometheus-alertmanager postgresql; do
     if systemctl is-active --quiet "$unit" 2>/dev/null; then
       step "stopping and disabling the system service $unit (make up runs its own)"
       as_root systemctl disable --now --quiet "$unit"

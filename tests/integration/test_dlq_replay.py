@@ -22,7 +22,7 @@ def payments(bootstrap: str, prefix: str, tmp_path: Path, **overrides: Any) -> S
         topic_prefix=prefix,
         grpc_port=0,
         http_port=0,
-        database_path=tmp_path / "payments.sqlite3",
+        database_url=f"sqlite:///{tmp_path / 'payments.sqlite3'}",
         retry_backoff_ms=5,
         **overrides,
     )

@@ -43,7 +43,7 @@ async def test_orders_starts_and_answers_while_experiments_slo_yaml_is_broken(
         topic_prefix=prefix,
         grpc_port=0,
         http_port=0,
-        database_path=tmp_path / "orders.sqlite3",
+        database_url=f"sqlite:///{tmp_path / 'orders.sqlite3'}",
         endpoints={"shop.inventory.v1.InventoryService": (f"127.0.0.1:{free_port()}",)},
     )
     app = build(settings, catalog=Catalog.load(root))

@@ -76,7 +76,7 @@ def service_env(
     env = settings_env(
         entry.name,
         kafka_bootstrap=kafka,
-        database_path=f"/data/{entry.name}.sqlite3",
+        database_url=f"sqlite:////data/{entry.name}.sqlite3",
         http_host="0.0.0.0",  # inside a container, listen beyond loopback
     )
     endpoints = callee_endpoints(

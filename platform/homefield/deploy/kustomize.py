@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from homefield.catalog import Catalog, ServiceEntry
-from homefield.deploy import monitoring, workload
+from homefield.deploy import monitoring, scaling, workload
 from homefield.deploy.env import (
     K8S_KAFKA_BOOTSTRAP,
     K8S_OTLP_ENDPOINT,
@@ -17,8 +17,8 @@ from homefield.deploy.env import (
 from homefield.render.text import yaml_text
 
 KUSTOMIZE = {"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization"}
-# Overlays size a service; none scales it out (see workload.REPLICAS).
-OVERLAYS = {
+# dev runs the base's single SQLite replica; prod scales out on PostgreSQL (deploy.scaling).
+OVERLAYS: dict[str, dict[str, Any]] = {
     "dev": {
         "resources": {
             "requests": {"cpu": "50m", "memory": "64Mi"},
@@ -31,7 +31,6 @@ OVERLAYS = {
             "requests": {"cpu": "250m", "memory": "256Mi"},
             "limits": {"cpu": "1", "memory": "512Mi"},
         },
-        "data_size": "10Gi",
     },
 }
 
@@ -69,25 +68,57 @@ def _patch(api: str, kind: str, name: str, spec: dict[str, Any]) -> str:
     return yaml_text({"apiVersion": api, "kind": kind, "metadata": {"name": name}, "spec": spec})
 
 
-def overlay_manifests(entry: ServiceEntry, overlay: str) -> dict[str, str]:
-    """File name -> YAML text of one overlay: container resources and the database volume size."""
+def overlay_manifests(catalog: Catalog, entry: ServiceEntry, overlay: str) -> dict[str, str]:
+    """File name -> YAML text of one overlay. dev: container resources and the SQLite volume's
+    size. prod: PostgreSQL (CloudNativePG) and 2+ replicas, see homefield.deploy.scaling."""
     shape: dict[str, Any] = OVERLAYS[overlay]
+    if overlay == "prod":
+        files = _prod_files(catalog, entry, shape)
+        resources = ["../../base", "database.yaml"]
+    else:
+        files = _dev_files(entry, shape)
+        resources = ["../../base"]
+    patches = sorted(name for name in files if name != "database.yaml")
+    kustomization = {
+        **KUSTOMIZE,
+        **({"namespace": NAMESPACE} if overlay == "prod" else {}),  # for its database.yaml
+        "resources": resources,
+        "images": [{"name": image_name(entry.name), "newTag": entry.version}],
+        "patches": [{"path": name} for name in patches],
+    }
+    return {"kustomization.yaml": yaml_text(kustomization), **files}
+
+
+def _dev_files(entry: ServiceEntry, shape: dict[str, Any]) -> dict[str, str]:
     container = {"name": entry.name, "resources": shape["resources"]}
     pod = {"template": {"spec": {"containers": [container]}}}
     storage = {"resources": {"requests": {"storage": shape["data_size"]}}}
-    files = {
+    return {
         "deployment-patch.yaml": _patch("apps/v1", "Deployment", entry.name, pod),
         "pvc-patch.yaml": _patch(
             "v1", "PersistentVolumeClaim", workload.data_claim_name(entry), storage
         ),
     }
-    kustomization = {
-        **KUSTOMIZE,
-        "resources": ["../../base"],
-        "images": [{"name": image_name(entry.name), "newTag": entry.version}],
-        "patches": [{"path": name} for name in sorted(files)],
+
+
+def _prod_files(catalog: Catalog, entry: ServiceEntry, shape: dict[str, Any]) -> dict[str, str]:
+    claim = {
+        "apiVersion": "v1",
+        "kind": "PersistentVolumeClaim",
+        "metadata": {"name": workload.data_claim_name(entry)},
+        "$patch": "delete",
     }
-    return {"kustomization.yaml": yaml_text(kustomization), **files}
+    hpa = scaling.autoscaler_patch(catalog, entry)
+    return {
+        "database.yaml": yaml_text(scaling.database_cluster(entry)),
+        "deployment-patch.yaml": yaml_text(
+            scaling.deployment_patch(catalog, entry, shape["resources"])
+        ),
+        "hpa-patch.yaml": _patch(
+            "autoscaling/v2", "HorizontalPodAutoscaler", entry.name, hpa
+        ).replace("\n", "\n" + scaling.RAISING_REPLICAS, 1),
+        "pvc-delete.yaml": yaml_text(claim),
+    }
 
 
 def service_tree(catalog: Catalog, entry: ServiceEntry, groups: list[Any]) -> dict[str, str]:
@@ -97,6 +128,6 @@ def service_tree(catalog: Catalog, entry: ServiceEntry, groups: list[Any]) -> di
         f"{root}/base/{name}": text for name, text in base_manifests(catalog, entry, groups).items()
     }
     for overlay in sorted(OVERLAYS):
-        for name, text in overlay_manifests(entry, overlay).items():
+        for name, text in overlay_manifests(catalog, entry, overlay).items():
             tree[f"{root}/overlays/{overlay}/{name}"] = text
     return tree

@@ -14,10 +14,12 @@ BASE_RESOURCES = {
     "limits": {"cpu": "500m", "memory": "256Mi"},
 }
 BASE_DATA_SIZE = "1Gi"
-# Every service keeps its state in one SQLite file on /data: a second pod would hold a second,
-# diverging database, so each service runs exactly one replica on a ReadWriteOnce volume.
+# The base (and the dev overlay) keeps a service's state in one SQLite file on /data: a second pod
+# would hold a second, diverging database, so it runs exactly one replica on a ReadWriteOnce
+# volume. The prod overlay moves the state to PostgreSQL and scales out (deploy.scaling).
 REPLICAS = 1
-SCALING_NOTE = "single writer: SQLite; scale-out needs a shared database"
+SCALING_ANNOTATION = "homefield.dev/scaling"
+SCALING_NOTE = "single writer: SQLite; the prod overlay scales out on PostgreSQL"
 
 
 def _metadata(entry: ServiceEntry, name: str = "") -> dict[str, Any]:
@@ -118,7 +120,7 @@ def deployment(entry: ServiceEntry) -> Manifest:
     return {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
-        "metadata": {**_metadata(entry), "annotations": {"homefield.dev/scaling": SCALING_NOTE}},
+        "metadata": {**_metadata(entry), "annotations": {SCALING_ANNOTATION: SCALING_NOTE}},
         "spec": {
             "strategy": {"type": "Recreate"},
             "revisionHistoryLimit": 5,
@@ -133,12 +135,13 @@ def service(entry: ServiceEntry) -> Manifest:
         {"name": port["name"], "port": port["containerPort"], "targetPort": port["name"]}
         for port in _ports(entry)
     ]
-    return {
-        "apiVersion": "v1",
-        "kind": "Service",
-        "metadata": _metadata(entry),
-        "spec": {"type": "ClusterIP", "selector": selector_labels(entry.name), "ports": ports},
-    }
+    spec: dict[str, Any] = {"type": "ClusterIP"}
+    if entry.spec.grpc:
+        # Headless: DNS answers every ready pod, and callers balance gRPC calls over all of them
+        # (round_robin). A virtual IP would pin each HTTP/2 connection, so all calls, to one pod.
+        spec["clusterIP"] = "None"
+    spec |= {"selector": selector_labels(entry.name), "ports": ports}
+    return {"apiVersion": "v1", "kind": "Service", "metadata": _metadata(entry), "spec": spec}
 
 
 def autoscaler(entry: ServiceEntry) -> Manifest:

@@ -11,6 +11,7 @@ import typer
 from homefield.catalog import Catalog, CatalogError, find_repo_root
 from homefield.local.kafka import BrokerError
 from homefield.local.parts import StackLayout
+from homefield.local.shape import ShapeError, StackShape
 from homefield.local.stack import LocalStack, PartState, StackError
 
 _COLUMNS = ("PART", "TEAM", "STATE", "PID", "PORTS", "URLS")
@@ -20,16 +21,31 @@ def _echo(line: str) -> None:
     typer.echo(line)
 
 
-def _stack() -> LocalStack:
+def _stack(shape: StackShape | None = None) -> LocalStack:
+    """The local shop in ``shape``, or in the shape the last `up` recorded."""
     # Probing a broker that is still starting makes aiokafka log connection errors;
     # the command reports the outcome itself.
     logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
     try:
         catalog = Catalog.load()
-        return LocalStack(StackLayout.for_repo(catalog.root), catalog, _echo)
-    except CatalogError as exc:
+        return LocalStack(StackLayout.for_repo(catalog.root, shape), catalog, _echo)
+    except (CatalogError, ShapeError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
+
+
+def _refuse_another_shape(wanted: StackShape) -> None:
+    running = _stack()
+    if running.layout.shape == wanted:
+        return
+    if any(running.pid(part) is not None for part in running.parts):
+        shape = running.layout.shape
+        typer.echo(
+            f"error: the shop runs with store {shape.store} and {shape.replicas} replica(s);"
+            " run `make down` first",
+            err=True,
+        )
+        raise typer.Exit(1)
 
 
 def render_table(states: list[PartState]) -> list[str]:
@@ -56,10 +72,23 @@ def up(
     timeout: Annotated[
         float, typer.Option(help="seconds each step may take to become healthy")
     ] = 120.0,
+    store: Annotated[
+        str, typer.Option(help="where services keep their state: sqlite (a file each) or postgres")
+    ] = "sqlite",
+    replicas: Annotated[
+        int, typer.Option(help="copies of each service that consumes events (postgres only)")
+    ] = 1,
 ) -> None:
     """Start Kafka, the topics, every service, the alert sink, Alertmanager, Prometheus, Zipkin
-    and the on-call console."""
-    stack = _stack()
+    and the on-call console; with ``--store postgres`` PostgreSQL first, its databases, and
+    ``--replicas`` copies of each consuming service."""
+    try:
+        shape = StackShape(store=store, replicas=replicas)  # type: ignore[arg-type]
+    except ShapeError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    _refuse_another_shape(shape)
+    stack = _stack(shape)
     try:
         states = stack.up(timeout)
     except (StackError, BrokerError) as exc:

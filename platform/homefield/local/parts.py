@@ -9,6 +9,8 @@ from pathlib import Path
 
 from homefield.catalog import Catalog, ServiceEntry, load_owners
 from homefield.deploy.env import callee_endpoints, grpc_address
+from homefield.local.postgres import database_name, server_command, server_url
+from homefield.local.shape import StackShape, replica_name, replica_port
 from homefield.local.zipkin import spans_url, zipkin_command, zipkin_env, zipkin_jar
 from homefield.runtime.settings import settings_env
 
@@ -20,6 +22,7 @@ ZIPKIN = "zipkin"
 CONSOLE = "console"
 # Usage baselines look three weeks back; Debian's default of 15 days would prune them.
 LOCAL_RETENTION = "35d"
+POSTGRES = "postgres"
 
 
 @dataclass(frozen=True)
@@ -36,12 +39,25 @@ class StackLayout:
     sink_port: int = 9097
     zipkin_port: int = 9411
     console_port: int = 9000
+    postgres_port: int = 5432
+    shape: StackShape = StackShape()
 
     @classmethod
-    def for_repo(cls, root: Path) -> StackLayout:
-        """The fixed layout of `make up` in the checkout at ``root``."""
+    def for_repo(cls, root: Path, shape: StackShape | None = None) -> StackLayout:
+        """The fixed layout of `make up` in the checkout at ``root``, in ``shape`` or the shape
+        the last `up` recorded."""
         root = root.resolve()
-        return cls(root=root, python=root / ".venv" / "bin" / "python")
+        shape = shape or StackShape.load(root / ".run")
+        return cls(root=root, python=root / ".venv" / "bin" / "python", shape=shape)
+
+    @property
+    def postgres_data(self) -> Path:
+        return self.run_dir / "postgres"
+
+    def database_url(self, service: str) -> str:
+        if self.shape.store == "postgres":
+            return server_url(self.host, self.postgres_port, database_name(service))
+        return f"sqlite:///{self.run_dir / 'data' / f'{service}.sqlite3'}"
 
     @property
     def run_dir(self) -> Path:
@@ -97,23 +113,44 @@ class Part:
     ready_url: str | None
     env: dict[str, str] = field(default_factory=dict)
     requires: tuple[Path, ...] = ()  # files `make setup` provides, checked before starting
+    service: str | None = None  # the catalog service this process runs (any replica of it)
 
     @property
     def is_kafka(self) -> bool:
         return self.name == KAFKA
 
+    @property
+    def is_postgres(self) -> bool:
+        return self.name == POSTGRES
 
-def service_part(layout: StackLayout, catalog: Catalog, entry: ServiceEntry) -> Part:
+
+def replica_addresses(layout: StackLayout, callee: ServiceEntry) -> list[str]:
+    """The gRPC ``host:port`` of every replica of ``callee`` in the layout's shape, so a caller's
+    channel balances over all of them (round_robin)."""
+    if callee.spec.grpc is None:
+        return [grpc_address(layout.host, callee)]  # refused, naming the callee's service.yaml
+    port = callee.spec.grpc.port
+    count = layout.shape.replicas_of(callee)
+    return [f"{layout.host}:{replica_port(port, replica)}" for replica in range(1, count + 1)]
+
+
+def service_part(
+    layout: StackLayout, catalog: Catalog, entry: ServiceEntry, replica: int = 1
+) -> Part:
     spec, host = entry.spec, layout.host
-    http = f"http://{host}:{spec.http.port}"
-    ports = (spec.http.port,) if spec.grpc is None else (spec.grpc.port, spec.http.port)
-    urls = (http,) if spec.grpc is None else (http, f"grpc://{host}:{spec.grpc.port}")
-    endpoints = callee_endpoints(catalog, entry, lambda callee: [grpc_address(host, callee)])
+    http_port = replica_port(spec.http.port, replica)
+    http = f"http://{host}:{http_port}"
+    endpoints = callee_endpoints(catalog, entry, lambda callee: replica_addresses(layout, callee))
+    grpc_port = None if spec.grpc is None else replica_port(spec.grpc.port, replica)
+    ports = (http_port,) if grpc_port is None else (grpc_port, http_port)
+    urls = (http,) if grpc_port is None else (http, f"grpc://{host}:{grpc_port}")
     env = {
         **settings_env(
             entry.name,
             kafka_bootstrap=layout.kafka_bootstrap,
-            database_path=layout.run_dir / "data" / f"{entry.name}.sqlite3",
+            database_url=layout.database_url(entry.name),
+            http_port=http_port,
+            **({} if grpc_port is None else {"grpc_port": grpc_port}),
             environment="local",
             **({"endpoints": endpoints} if endpoints else {}),
         ),
@@ -121,7 +158,14 @@ def service_part(layout: StackLayout, catalog: Catalog, entry: ServiceEntry) -> 
         "OTEL_EXPORTER_ZIPKIN_ENDPOINT": spans_url(layout.zipkin_url),
     }
     command = (str(layout.python), "-m", entry.name.replace("-", "_"))
-    return Part(entry.name, entry.team, command, ports, urls, f"{http}/readyz", env)
+    name = replica_name(entry.name, replica)
+    return Part(name, entry.team, command, ports, urls, f"{http}/readyz", env, service=entry.name)
+
+
+def _postgres(layout: StackLayout, team: str) -> Part:
+    command = server_command(layout.postgres_data, host=layout.host, port=layout.postgres_port)
+    url = server_url(layout.host, layout.postgres_port)
+    return Part(POSTGRES, team, command, (layout.postgres_port,), (url,), None)
 
 
 def _binary(name: str) -> str:
@@ -198,9 +242,14 @@ def _console(layout: StackLayout, team: str) -> Part:
 
 
 def plan_parts(layout: StackLayout, catalog: Catalog) -> list[Part]:
-    """Every part in start order: Kafka, the services, then the alert sink, Alertmanager,
-    Prometheus, Zipkin and the console."""
+    """Every part in start order: Kafka, PostgreSQL (for that store), the services (each
+    replica), then the alert sink, Alertmanager, Prometheus, Zipkin and the console."""
     platform_team = load_owners(catalog.root / "OWNERS", catalog.teams).team
     platform = platform_parts(layout, platform_team)
-    services = [service_part(layout, catalog, entry) for entry in catalog.services.values()]
-    return [platform[0], *services, *platform[1:]]
+    stores = [_postgres(layout, platform_team)] if layout.shape.store == "postgres" else []
+    services = [
+        service_part(layout, catalog, entry, replica)
+        for entry in catalog.services.values()
+        for replica in range(1, layout.shape.replicas_of(entry) + 1)
+    ]
+    return [platform[0], *stores, *services, *platform[1:]]

@@ -6,10 +6,11 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import psycopg
 from aiokafka.errors import KafkaError
 
 from homefield.catalog import Catalog
-from homefield.local import processes
+from homefield.local import postgres, processes
 from homefield.local.admin import (
     TopicError,
     broker_ready,
@@ -21,6 +22,7 @@ from homefield.local.health import http_ok, port_in_use
 from homefield.local.kafka import BrokerError, KafkaSettings, LocalKafka, require_kafka_libs
 from homefield.local.logtail import tail
 from homefield.local.parts import Part, StackLayout, plan_parts
+from homefield.local.postgres import PostgresError
 
 Echo = Callable[[str], None]
 SERVICE_STOP_SECONDS = 10.0
@@ -81,6 +83,8 @@ class LocalStack:
     def healthy(self, part: Part) -> bool:
         if part.is_kafka:
             return broker_ready(self.layout.kafka_bootstrap)
+        if part.is_postgres:
+            return postgres.is_ready(self.layout.host, self.layout.postgres_port)
         return part.ready_url is not None and http_ok(part.ready_url)
 
     def states(self) -> list[PartState]:
@@ -105,13 +109,15 @@ class LocalStack:
             pid = self.kafka().start() if part.is_kafka else self._spawn(part)
         except FileNotFoundError as exc:
             raise StackError(f"{part.name}: {exc.filename} not found; run `make setup`") from None
-        except (BrokerError, OSError) as exc:
+        except (BrokerError, PostgresError, OSError) as exc:
             raise StackError(f"{part.name}: {exc}") from None
         self.echo(f"{part.name}: started (pid {pid})")
         return pid
 
     def _spawn(self, part: Part) -> int:
         (self.layout.run_dir / "data").mkdir(parents=True, exist_ok=True)
+        if part.is_postgres and postgres.ensure_cluster(self.layout.postgres_data):
+            self.echo(f"postgres: new cluster in {self.layout.postgres_data}")
         return processes.spawn(
             part.command,
             cwd=self.layout.root,
@@ -168,18 +174,31 @@ class LocalStack:
             ) from None
         self.echo(f"topics: {len(wanted)} declared, {len(created)} created")
 
+    def create_databases(self) -> None:
+        services = [entry.name for entry in self.catalog.services.values()]
+        try:
+            created = postgres.create_databases(
+                self.layout.host, self.layout.postgres_port, services
+            )
+        except psycopg.Error as exc:
+            raise StackError(f"postgres: creating the databases failed: {exc}") from None
+        self.echo(f"databases: {len(services)} declared, {len(created)} created")
+
     def up(self, timeout: float) -> list[PartState]:
-        """Start what is not running and wait until all is healthy: Kafka and the parts that do
-        not need it (alert sink, Alertmanager, Prometheus, Zipkin, console) at once, so their
-        start-up overlaps the broker's; the services once the broker serves their topics."""
-        kafka, others = self.parts[0], self.parts[1:]
-        services = [part for part in others if part.name in self.catalog.services]
-        self.start(kafka)
-        for part in others:
-            if part not in services:
-                self.start(part)
-        self.wait_healthy([kafka], timeout)
+        """Start what is not running and wait until all is healthy: Kafka, PostgreSQL (when the
+        shape has it) and the parts that need neither (alert sink, Alertmanager, Prometheus,
+        Zipkin, console) at once, so their start-up overlaps the broker's; the services once
+        the broker serves their topics and their databases exist."""
+        infra = [part for part in self.parts if part.is_kafka or part.is_postgres]
+        others = [part for part in self.parts if part not in infra]
+        services = [part for part in others if part.service is not None]
+        self.layout.shape.save(self.layout.run_dir)
+        for part in infra + [part for part in others if part not in services]:
+            self.start(part)
+        self.wait_healthy(infra, timeout)
         self.create_topics()
+        if any(part.is_postgres for part in infra):
+            self.create_databases()
         for part in services:
             self.start(part)
         self.wait_healthy(others, timeout)
@@ -220,9 +239,11 @@ class LocalStack:
         kafka.wait_ready(timeout)
 
     def down(self) -> list[str]:
-        """Stop every part, services first and Kafka last; return the ports still listening."""
-        kafka, others = self.parts[0], self.parts[1:]
-        running = [part for part in [*others, kafka] if self.pid(part) is not None]
+        """Stop every part, services first and Kafka and PostgreSQL last; return the ports still
+        listening."""
+        infra = [part for part in self.parts if part.is_kafka or part.is_postgres]
+        others = [part for part in self.parts if part not in infra]
+        running = [part for part in [*others, *infra] if self.pid(part) is not None]
         for part in running:
             pid = self.pid(part)
             if pid is not None and not part.is_kafka:

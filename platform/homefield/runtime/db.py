@@ -1,52 +1,55 @@
-"""A service's own SQLite database (WAL), with the platform's outbox and processed-event tables.
+"""A service's database: its domain rows, the outbox and the processed event ids, in SQLite (one
+file, the default) or PostgreSQL (several replicas), chosen by ``<SVC>_DATABASE_URL``.
 
 All access happens on the event loop thread and a transaction never awaits, so the outbox row,
-the processed ``ce_id`` and the domain change always commit together or not at all.
+the processed ``ce_id`` and the domain change always commit together or not at all. SQL is
+written once with ``?`` parameters; each store runs it as its driver needs.
 """
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
-from collections.abc import Callable, Iterator
+import zlib
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, Protocol
 
 from google.protobuf.message import Message
 
 from homefield.runtime.tracing import current_traceparent
 
-PLATFORM_SCHEMA = """
-CREATE TABLE IF NOT EXISTS outbox (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    topic TEXT NOT NULL,
-    key TEXT NOT NULL,
-    ce_id TEXT NOT NULL UNIQUE,
-    ce_type TEXT NOT NULL,
-    ce_time TEXT NOT NULL,
-    traceparent TEXT NOT NULL,
-    payload BLOB NOT NULL
-);
-CREATE TABLE IF NOT EXISTS processed_events (
-    ce_id TEXT PRIMARY KEY,
-    processed_at TEXT NOT NULL
-);
-"""
-
-# Every service's connection: WAL, a sync at checkpoints only, foreign keys, waits for a lock.
-PRAGMAS = (
-    "PRAGMA journal_mode=WAL",
-    "PRAGMA synchronous=NORMAL",
-    "PRAGMA foreign_keys=ON",
-    "PRAGMA busy_timeout=5000",
-)
-
+Params = Sequence[object]
+# Outbox rows are grouped into this many buckets by a hash of their key. Whoever delivers a
+# bucket delivers every key in it, in order (several PostgreSQL replicas: see postgres_store).
+OUTBOX_BUCKETS = 64
+MIGRATIONS = Path(__file__).parent / "migrations"
 INSERT_OUTBOX = (
     "INSERT INTO outbox (topic, key, ce_id, ce_type, ce_time, traceparent, payload)"
     " VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
+INSERT_BUCKETED_OUTBOX = (
+    "INSERT INTO outbox (topic, key, bucket, ce_id, ce_type, ce_time, traceparent, payload)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+class Rows(Protocol):
+    """What ``Transaction.execute`` returns, whichever the store: a DB-API cursor."""
+
+    @property
+    def rowcount(self) -> int: ...
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+
+class Cursorish(Protocol):
+    def execute(self, sql: str, params: Params = ...) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -70,106 +73,141 @@ def utc_text(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
+def outbox_bucket(key: str) -> int:
+    """The bucket of an outbox key: stable across processes and releases (CRC-32)."""
+    return zlib.crc32(key.encode()) % OUTBOX_BUCKETS
+
+
 class Transaction:
     """One unit of work: domain SQL, outgoing events and processed ids, committed together."""
 
-    def __init__(self, conn: sqlite3.Connection, topic: str) -> None:
+    def __init__(
+        self,
+        conn: Cursorish,
+        topic: str,
+        *,
+        translate: Callable[[str], str] = str,
+        bucketed: bool = False,
+    ) -> None:
         self.conn = conn
         self._topic = topic
+        self._translate = translate
+        self._bucketed = bucketed
         self.published = 0
 
-    def execute(
-        self, sql: str, params: tuple[object, ...] | dict[str, object] = ()
-    ) -> sqlite3.Cursor:
-        return self.conn.execute(sql, params)
+    def execute(self, sql: str, params: Params = ()) -> Rows:
+        """Run one statement with ``?`` parameters; its rows are read from the result."""
+        result: Rows = self.conn.execute(self._translate(sql), tuple(params))
+        return result
+
+    def executemany(self, sql: str, rows: Sequence[Params]) -> None:
+        for params in rows:
+            self.execute(sql, params)
 
     def publish(self, event: Message, *, key: str) -> str:
         """Queue ``event`` on this service's topic; it is sent only if the transaction commits."""
         ce_id = str(uuid.uuid4())
-        self.conn.execute(
-            INSERT_OUTBOX,
-            (
-                self._topic,
-                key,
-                ce_id,
-                event.DESCRIPTOR.full_name,
-                utc_now(),
-                current_traceparent(),
-                event.SerializeToString(),
-            ),
-        )
+        row = (ce_id, event.DESCRIPTOR.full_name, utc_now(), current_traceparent())
+        payload = event.SerializeToString()
+        if self._bucketed:
+            self.execute(
+                INSERT_BUCKETED_OUTBOX, (self._topic, key, outbox_bucket(key), *row, payload)
+            )
+        else:
+            self.execute(INSERT_OUTBOX, (self._topic, key, *row, payload))
         self.published += 1
         return ce_id
 
     def already_processed(self, ce_id: str) -> bool:
-        row = self.conn.execute("SELECT 1 FROM processed_events WHERE ce_id = ?", (ce_id,))
+        row = self.execute("SELECT 1 FROM processed_events WHERE ce_id = ?", (ce_id,))
         return row.fetchone() is not None
 
     def mark_processed(self, ce_id: str) -> None:
-        self.conn.execute(
+        self.execute(
             "INSERT INTO processed_events (ce_id, processed_at) VALUES (?, ?)", (ce_id, utc_now())
         )
 
 
-class Database:
-    """The connection to a service's SQLite file, opened in WAL mode."""
+Seed = Callable[[Transaction], None]
+
+
+class Database(ABC):
+    """The store of one service. ``open`` applies the numbered migrations, then the seed."""
 
     def __init__(
-        self,
-        path: Path,
-        *,
-        topic: str,
-        schema: str = "",
-        seed: Callable[[sqlite3.Connection], None] | None = None,
+        self, *, topic: str, migrations: Sequence[Path] = (), seed: Seed | None = None
     ) -> None:
-        self.path = path
         self._topic = topic
-        self._schema = schema
+        # A service's directory holds SQL both stores run, or one subdirectory per store.
+        own = [path / self.store if (path / self.store).is_dir() else path for path in migrations]
+        self._migrations = [MIGRATIONS / self.store, *own]
         self._seed = seed
-        self._conn: sqlite3.Connection | None = None
         self._on_commit: list[Callable[[], None]] = []
 
-    def open(self) -> None:
-        if self.path != Path(":memory:"):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        for pragma in PRAGMAS:
-            conn.execute(pragma)
-        conn.executescript(PLATFORM_SCHEMA + self._schema)
-        if self._seed is not None:
-            self._seed(conn)
-        self._conn = conn
+    store: str = ""
+    location: str = ""  # where the data lives, for messages (never a password)
 
-    def close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+    @abstractmethod
+    def open(self) -> None: ...
 
-    @property
-    def conn(self) -> sqlite3.Connection:
-        if self._conn is None:
-            raise RuntimeError(f"database {self.path} is not open")
-        return self._conn
+    @abstractmethod
+    def close(self) -> None: ...
+
+    @abstractmethod
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """BEGIN ... COMMIT, or ROLLBACK if the block raises."""
+
+    @abstractmethod
+    @contextmanager
+    def read(self) -> Iterator[Transaction]:
+        """Statements outside a transaction, for reads (each sees the latest commits)."""
+
+    @abstractmethod
+    def is_reachable(self) -> bool: ...
+
+    @abstractmethod
+    def pending_outbox(self, limit: int) -> list[OutboxRow]:
+        """The oldest undelivered rows this process may deliver, in order."""
+
+    @abstractmethod
+    def outbox_backlog(self) -> int: ...
+
+    @abstractmethod
+    def oldest_outbox_time(self) -> str | None:
+        """``ce_time`` of the oldest row this process delivers, or None when there is none."""
+
+    @abstractmethod
+    def outbox_written_before(self, cutoff: str, *, after_id: int) -> tuple[int, int]:
+        """How many undelivered rows this process delivers, after ``after_id``, were written
+        before ``cutoff``, and the last of their ids (``after_id`` when none)."""
+
+    @abstractmethod
+    def size_bytes(self) -> float:
+        """Bytes the store holds for this service (the ``store_size_bytes`` gauge)."""
+
+    @abstractmethod
+    def claim_outbox(self) -> None:
+        """Claim the outbox buckets this process delivers (several replicas); called only
+        between two deliveries."""
 
     def on_commit(self, callback: Callable[[], None]) -> None:
         """Call ``callback`` after every commit that published events (wakes the relay)."""
         self._on_commit.append(callback)
 
-    @contextmanager
-    def transaction(self) -> Iterator[Transaction]:
-        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK if the block raises."""
-        conn = self.conn
-        conn.execute("BEGIN IMMEDIATE")
-        tx = Transaction(conn, self._topic)
-        try:
-            yield tx
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+    def _committed(self, tx: Transaction) -> None:
         if tx.published:
             for callback in self._on_commit:
                 callback()
+
+    def _seed_once(self) -> None:
+        if self._seed is not None:
+            with self.transaction() as tx:
+                self._seed(tx)
+
+    def delete_outbox(self, ids: list[int]) -> None:
+        with self.transaction() as tx:
+            tx.executemany("DELETE FROM outbox WHERE id = ?", [(i,) for i in ids])
 
     def prune_processed(self, before: datetime, *, batch: int = 5000) -> int:
         """Forget processed event ids recorded before ``before``; return how many, in batches so
@@ -179,7 +217,7 @@ class Database:
         while True:
             with self.transaction() as tx:
                 count = tx.execute(
-                    "DELETE FROM processed_events WHERE rowid IN (SELECT rowid FROM"
+                    "DELETE FROM processed_events WHERE ce_id IN (SELECT ce_id FROM"
                     " processed_events WHERE processed_at < ? LIMIT ?)",
                     (cutoff, batch),
                 ).rowcount
@@ -187,47 +225,20 @@ class Database:
             if count < batch:
                 return removed
 
-    def is_reachable(self) -> bool:
-        try:
-            self.conn.execute("SELECT 1").fetchone()
-        except (sqlite3.Error, RuntimeError):
-            return False
-        return True
 
-    def pending_outbox(self, limit: int) -> list[OutboxRow]:
-        rows = self.conn.execute(
-            "SELECT id, topic, key, ce_id, ce_type, ce_time, traceparent, payload"
-            " FROM outbox ORDER BY id LIMIT ?",
-            (limit,),
-        ).fetchall()
-        return [OutboxRow(*row) for row in rows]
+def open_database(
+    url: str, *, topic: str, migrations: Sequence[Path] = (), seed: Seed | None = None
+) -> Database:
+    """The store ``url`` names: ``sqlite:///path`` (or ``sqlite:///:memory:``) or
+    ``postgresql://user@host:port/db``. Call ``open()`` on it to connect and migrate."""
+    if url.startswith("sqlite:///"):
+        from homefield.runtime.sqlite_store import SqliteDatabase
 
-    def delete_outbox(self, ids: list[int]) -> None:
-        conn = self.conn
-        conn.execute("BEGIN IMMEDIATE")
-        conn.executemany("DELETE FROM outbox WHERE id = ?", [(i,) for i in ids])
-        conn.execute("COMMIT")
+        return SqliteDatabase(
+            Path(url.removeprefix("sqlite:///")), topic=topic, migrations=migrations, seed=seed
+        )
+    if url.startswith(("postgresql://", "postgres://")):
+        from homefield.runtime.postgres_store import PostgresDatabase
 
-    def outbox_backlog(self) -> int:
-        return int(self.conn.execute("SELECT COUNT(*) FROM outbox").fetchone()[0])
-
-    def oldest_outbox_time(self) -> str | None:
-        """``ce_time`` of the oldest undelivered row, or None when the outbox is empty."""
-        row = self.conn.execute("SELECT ce_time FROM outbox ORDER BY id LIMIT 1").fetchone()
-        return None if row is None else str(row[0])
-
-    def outbox_written_before(self, cutoff: str, *, after_id: int) -> tuple[int, int]:
-        """How many undelivered rows after ``after_id`` were written before ``cutoff``, and the
-        last of their ids (``after_id`` when none)."""
-        count, last = self.conn.execute(
-            "SELECT COUNT(*), COALESCE(MAX(id), ?) FROM outbox WHERE id > ? AND ce_time < ?",
-            (after_id, after_id, cutoff),
-        ).fetchone()
-        return int(count), int(last)
-
-    def size_bytes(self) -> float:
-        """Bytes on disk: the database file and its write-ahead log (0 for ``:memory:``)."""
-        if self.path == Path(":memory:"):
-            return 0.0
-        files = (self.path, self.path.with_name(self.path.name + "-wal"))
-        return float(sum(f.stat().st_size for f in files if f.is_file()))
+        return PostgresDatabase(url, topic=topic, migrations=migrations, seed=seed)
+    raise ValueError(f"database URL must start with sqlite:/// or postgresql://, got {url[:30]!r}")

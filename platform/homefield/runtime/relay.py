@@ -33,7 +33,15 @@ RELAY_FAULT = "outbox-relay"
 
 
 class OutboxRows(Protocol):
-    """Where the relay reads undelivered rows (oldest first) and confirms delivered ones."""
+    """Where the relay reads undelivered rows (oldest first) and confirms delivered ones.
+
+    ``claim_outbox`` decides which rows this relay may send (with several replicas, the outbox
+    buckets it holds); it is called only between two deliveries, so a bucket never changes
+    hands while its rows are in flight. Recovery then resends, in id order, exactly the rows
+    ``pending_outbox`` returns.
+    """
+
+    def claim_outbox(self) -> None: ...
 
     def pending_outbox(self, limit: int) -> list[OutboxRow]: ...
 
@@ -109,6 +117,7 @@ class OutboxRelay:
 
     async def deliver_pending(self) -> None:
         """Send batches until the outbox is empty; DeliveryFailed when one was not delivered."""
+        self._outbox.claim_outbox()
         try:
             while rows := self._outbox.pending_outbox(self._batch_size):
                 await self._send(rows)

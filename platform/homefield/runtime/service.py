@@ -1,14 +1,14 @@
 """ServiceApp: the one composition root a service builds on. Services add only their domain:
-a schema, gRPC servicers, event handlers and (for the storefront) HTTP routes."""
+numbered migrations, gRPC servicers, event handlers and (for the storefront) HTTP routes."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
-import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import grpc
@@ -20,7 +20,7 @@ from homefield.catalog import Catalog
 from homefield.catalog.registrations import require_registered
 from homefield.catalog.slo import outbox_age_thresholds
 from homefield.runtime.consumer import EventConsumer, RetryPolicy
-from homefield.runtime.db import Database
+from homefield.runtime.db import Seed, open_database
 from homefield.runtime.dlq import DeadLetterWriter, dlq_topic
 from homefield.runtime.endpoints import channel_target
 from homefield.runtime.faults import FaultInjector
@@ -46,9 +46,9 @@ CONSUMER_TASK = "event consumer"
 class ServiceApp:
     """Everything a Homefield service runs on, built from its catalog entry and settings.
 
-    It reads only its own service.yaml, OWNERS and slo.yaml and its team in teams.yaml (from
-    ``catalog``'s root, the checkout by default): another service's files cannot stop it, and
-    the services it calls are found through the ``endpoints`` setting.
+    It reads only its own service.yaml, OWNERS, slo.yaml and team (from ``catalog``'s root):
+    another service's files cannot stop it; callees come from the ``endpoints`` setting. At
+    start it applies the platform's migrations, then ``migrations``, then ``seed``.
     """
 
     def __init__(
@@ -56,8 +56,8 @@ class ServiceApp:
         name: str,
         settings: ServiceSettings,
         *,
-        schema: str = "",
-        seed: Callable[[sqlite3.Connection], None] | None = None,
+        migrations: Path | None = None,
+        seed: Seed | None = None,
         catalog: Catalog | None = None,
         span_processors: Iterable[SpanProcessor] = (),
     ) -> None:
@@ -80,7 +80,8 @@ class ServiceApp:
         self.tracer = tracer_for(self.tracer_provider, name)
         self.faults = FaultInjector(settings.faults)
         topic = settings.topic_prefix + spec.publishes[0].topic if spec.publishes else ""
-        self.db = Database(settings.database_path, topic=topic, schema=schema, seed=seed)
+        dirs = [migrations] if migrations else []
+        self.db = open_database(settings.database_url, topic=topic, migrations=dirs, seed=seed)
         self.metrics.store_size.set_function(self.db.size_bytes)
         self.grpc = (
             GrpcServer(metrics=self.metrics, tracer=self.tracer, faults=self.faults)
@@ -290,10 +291,9 @@ class ServiceApp:
                 await asyncio.wait_for(asyncio.gather(*pending, return_exceptions=True), timeout)
 
     def _database_check(self) -> str | None:
-        return None if self.db.is_reachable() else f"the database {self.db.path} does not answer"
+        return None if self.db.is_reachable() else f"database {self.db.location} does not answer"
 
     async def _kafka_check(self) -> str | None:
         bootstrap = self.settings.kafka_bootstrap
-        if await broker_reachable(bootstrap):
-            return None
-        return f"no Kafka broker answers at {bootstrap}"
+        reachable = await broker_reachable(bootstrap)
+        return None if reachable else f"no Kafka broker answers at {bootstrap}"

@@ -22,6 +22,7 @@ from homefield.runtime.endpoints import check_endpoints
 
 # pydantic-settings' message for a complex value that is not JSON names the field like this.
 _UNPARSABLE_FIELD = re.compile(r'field "([a-z0-9_]+)"')
+_POSTGRES_URL = re.compile(r"^postgres(ql)?://[^/\s]+/[A-Za-z0-9_\-]+(\?\S*)?$")
 _HOST_PORT = re.compile(r"^[A-Za-z0-9_.\-\[\]:]+:\d{1,5}$")
 # Where the shop runs, one variable for every service (not <SVC>_-prefixed): ``local`` on a
 # developer's machine (`make up`, compose) allows what is only safe there.
@@ -44,7 +45,9 @@ class ServiceSettings(BaseSettings):
 
     environment: str = Field(default="", validation_alias=AliasChoices(ENVIRONMENT, "environment"))
     kafka_bootstrap: str = "127.0.0.1:9092"
-    database_path: Path = Path(".run/data/service.sqlite3")
+    # sqlite:///relative/or/absolute.sqlite3 (one process) or postgresql://user@host:port/db
+    # (several replicas may share it).
+    database_url: str = "sqlite:///.run/data/service.sqlite3"
     grpc_port: int | None = Field(default=None, ge=0, le=65535)
     http_port: int | None = Field(default=None, ge=0, le=65535)
     http_host: str = "127.0.0.1"
@@ -67,6 +70,18 @@ class ServiceSettings(BaseSettings):
     # The addresses of each gRPC service in service.yaml `calls` (homefield.runtime.endpoints),
     # written by `make up` and `make render` from the callees' service.yaml.
     endpoints: dict[str, tuple[str, ...]] = {}
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_names_a_store(cls, value: str) -> str:
+        if value.startswith("sqlite:///") and len(value) > len("sqlite:///"):
+            return value
+        if _POSTGRES_URL.match(value):
+            return value
+        raise ValueError(
+            "expected sqlite:///<file> or postgresql://<user>@<host>[:port]/<database>,"
+            f" got {value[:40]!r}"
+        )
 
     @field_validator("kafka_bootstrap")
     @classmethod

@@ -42,7 +42,7 @@ def service_env(
         service,
         kafka_bootstrap=bootstrap,
         topic_prefix=prefix,
-        database_path=data_dir / f"{service}.sqlite3",
+        database_url=f"sqlite:///{data_dir / f'{service}.sqlite3'}",
         **(defaults | settings),
     )
 

@@ -93,7 +93,7 @@ def container(docker: str, orders_image: str, kafka_topics: KafkaTopics) -> Iter
         topic_prefix=kafka_topics.prefix,
         http_port=http_port,
         grpc_port=free_port(),
-        database_path="/data/orders.sqlite3",
+        database_url="sqlite:////data/orders.sqlite3",
         # readiness does not depend on inventory: nothing listens at this address
         endpoints={"shop.inventory.v1.InventoryService": [f"127.0.0.1:{free_port()}"]},
     )

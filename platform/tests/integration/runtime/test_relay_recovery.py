@@ -18,6 +18,7 @@ from homefield.runtime.kafka import new_producer
 from homefield.runtime.metrics import Metrics
 from homefield.runtime.producer import RecoveringProducer
 from homefield.runtime.relay import OutboxRelay
+from homefield.testing.database import sqlite_database
 from homefield.testing.kafka import local_broker
 from homefield.testing.service import eventually
 from opentelemetry import trace
@@ -51,8 +52,7 @@ async def test_the_relay_delivers_everything_in_key_order_across_a_killed_broker
 ) -> None:
     bootstrap = own_broker.bootstrap
     await create_topics(bootstrap, {"orders.v1": TopicPlan(3)})
-    db = Database(tmp_path / "orders.sqlite3", topic="orders.v1")
-    db.open()
+    db = sqlite_database(tmp_path, topic="orders.v1")
     publish(db, 0, ROWS_BEFORE)
     producer = RecoveringProducer(lambda: new_producer(bootstrap), name="relay", ack_timeout=20)
     relay = OutboxRelay(

@@ -16,7 +16,9 @@ def test_each_overlay_tags_its_image_with_the_service_version_never_latest() -> 
     catalog = Catalog.load(REPO)
     for entry in catalog.services.values():
         for overlay in ("dev", "prod"):
-            kustomization = yaml.safe_load(overlay_manifests(entry, overlay)["kustomization.yaml"])
+            kustomization = yaml.safe_load(
+                overlay_manifests(catalog, entry, overlay)["kustomization.yaml"]
+            )
             assert kustomization["images"] == [
                 {"name": f"ghcr.io/homefield-dev/{entry.name}", "newTag": entry.version}
             ]

@@ -5,8 +5,8 @@ from typing import Any
 
 import pytest
 import yaml
-from homefield.catalog import Catalog
-from homefield.deploy import monitoring, workload
+from homefield.catalog import Catalog, CatalogError
+from homefield.deploy import monitoring, scaling, workload
 from homefield.deploy.env import callers, service_env
 from homefield.deploy.kustomize import base_manifests, overlay_manifests
 from homefield.deploy.platform import kafka_cluster, kafka_node_pool, platform_tree
@@ -48,7 +48,7 @@ def test_config_map_names_the_runtime_settings(catalog: Catalog) -> None:
         catalog, catalog.services["storefront"], kafka="k:9092", host_of=str, otlp="o"
     )
     assert env["STOREFRONT_KAFKA_BOOTSTRAP"] == "k:9092"
-    assert env["STOREFRONT_DATABASE_PATH"] == "/data/storefront.sqlite3"
+    assert env["STOREFRONT_DATABASE_URL"] == "sqlite:////data/storefront.sqlite3"
     assert env["STOREFRONT_HTTP_HOST"] == "0.0.0.0"
     # each callee's one DNS name, from its service.yaml: a headless Service lists every replica
     assert json.loads(env["STOREFRONT_ENDPOINTS"]) == {
@@ -146,18 +146,49 @@ def test_a_service_runs_one_sqlite_writer_on_a_persistent_volume(catalog: Catalo
     assert workload.disruption_budget(entry)["spec"]["maxUnavailable"] == 1
 
 
-def test_overlays_size_the_database_volume_and_never_scale_out(catalog: Catalog) -> None:
+def test_dev_stays_one_sqlite_replica_and_prod_scales_out_on_postgresql(
+    catalog: Catalog,
+) -> None:
     entry = catalog.services["orders"]
     base = base_manifests(catalog, entry, service_rule_groups(entry))
     assert "pvc.yaml" in _docs(base["kustomization.yaml"])[0]["resources"]
-    sizes = {}
-    for overlay in ("dev", "prod"):
-        files = overlay_manifests(entry, overlay)
-        assert "replicas" not in _docs(files["deployment-patch.yaml"])[0]["spec"]
-        assert set(files) == {"kustomization.yaml", "deployment-patch.yaml", "pvc-patch.yaml"}
-        claim = _docs(files["pvc-patch.yaml"])[0]
-        sizes[overlay] = claim["spec"]["resources"]["requests"]["storage"]
-    assert sizes == {"dev": "1Gi", "prod": "10Gi"}
+    dev = overlay_manifests(catalog, entry, "dev")
+    assert set(dev) == {"kustomization.yaml", "deployment-patch.yaml", "pvc-patch.yaml"}
+    assert "replicas" not in _docs(dev["deployment-patch.yaml"])[0]["spec"]
+    claim = _docs(dev["pvc-patch.yaml"])[0]
+    assert claim["spec"]["resources"]["requests"]["storage"] == "1Gi"
+    prod = overlay_manifests(catalog, entry, "prod")
+    assert set(prod) == {
+        "kustomization.yaml",
+        "database.yaml",
+        "deployment-patch.yaml",
+        "hpa-patch.yaml",
+        "pvc-delete.yaml",
+    }
+    hpa = _docs(prod["hpa-patch.yaml"])[0]["spec"]
+    assert hpa == {"minReplicas": 2, "maxReplicas": 3}  # orders consumes topics of 3 partitions
+    assert "raise partitions and\n# replicas together" in prod["hpa-patch.yaml"]
+
+
+def test_replicas_are_bounded_by_the_partitions_of_every_consumed_topic(catalog: Catalog) -> None:
+    for entry in catalog.services.values():
+        bound = scaling.max_replicas(catalog, entry)
+        for topic in entry.spec.consumes:
+            assert bound <= catalog.topics()[topic]
+        assert bound >= scaling.MIN_REPLICAS
+    assert scaling.max_replicas(catalog, catalog.services["storefront"]) == 6
+
+
+def test_a_consumed_topic_with_one_partition_cannot_run_two_replicas(catalog: Catalog) -> None:
+    entry = catalog.services["inventory"]
+    one = entry.spec.model_copy(update={"consumes": ["inventory.dlq"]})
+    with pytest.raises(CatalogError, match="inventory.dlq, which has 1 partition"):
+        scaling.max_replicas(catalog, replace(entry, spec=one))
+
+
+def test_grpc_services_are_headless_so_callers_balance_over_every_pod(catalog: Catalog) -> None:
+    assert workload.service(catalog.services["inventory"])["spec"]["clusterIP"] == "None"
+    assert "clusterIP" not in workload.service(catalog.services["storefront"])["spec"]
 
 
 def test_platform_ships_dashboards_as_sidecar_config_maps() -> None:

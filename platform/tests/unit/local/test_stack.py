@@ -10,6 +10,7 @@ import pytest
 from homefield.catalog import Catalog
 from homefield.local.health import free_port, port_in_use
 from homefield.local.parts import StackLayout, service_part
+from homefield.local.shape import StackShape
 from homefield.local.stack import LocalStack, StackError
 from homefield.testing.scratch_shop import write_scratch_shop
 
@@ -115,7 +116,7 @@ def test_a_service_starts_with_its_settings_and_becomes_healthy(
     with urllib.request.urlopen(service.urls[0] + "/env") as response:
         env = json.load(response)
     assert env["FAKEECHO_KAFKA_BOOTSTRAP"] == stack.layout.kafka_bootstrap
-    assert env["FAKEECHO_DATABASE_PATH"] == str(stack.layout.run_dir / "data/fakeecho.sqlite3")
+    assert env["FAKEECHO_DATABASE_URL"] == f"sqlite:///{stack.layout.run_dir}/data/fakeecho.sqlite3"
     assert env["HOMEFIELD_ENV"] == "local"
     assert "FakeEcho: serving" in stack.layout.log_path("fakeecho").read_text()
 
@@ -223,7 +224,7 @@ def test_up_starts_the_parts_that_need_no_broker_with_it_and_the_services_after_
 def test_make_up_gives_each_caller_its_callees_addresses_from_their_service_yaml() -> None:
     repo = Path(__file__).resolve().parents[4]
     catalog = Catalog.load(repo)
-    layout = StackLayout.for_repo(repo)
+    layout = StackLayout.for_repo(repo, StackShape())  # not the shape a last `up` left in .run
     orders = service_part(layout, catalog, catalog.services["orders"])
     inventory_port = catalog.services["inventory"].spec.grpc.port  # type: ignore[union-attr]
     assert json.loads(orders.env["ORDERS_ENDPOINTS"]) == {

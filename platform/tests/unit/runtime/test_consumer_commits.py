@@ -9,6 +9,7 @@ from homefield.runtime.consumer import EventConsumer, RetryPolicy
 from homefield.runtime.db import Database
 from homefield.runtime.faults import FaultInjector
 from homefield.runtime.metrics import Metrics
+from homefield.testing.database import sqlite_database
 from opentelemetry.trace import NoOpTracer
 
 from .consumer_fakes import TOPIC, FakeConsumer, FakeProducer, FakeSleep, record, routes
@@ -26,10 +27,7 @@ class Clock:
 def consumer_on(
     tmp_path: Path, kafka: FakeConsumer, clock: Clock
 ) -> tuple[EventConsumer, Database]:
-    db = Database(
-        tmp_path / "c.sqlite3", topic="t", schema="CREATE TABLE IF NOT EXISTS seen (id TEXT);"
-    )
-    db.open()
+    db = sqlite_database(tmp_path, topic="t", tables="CREATE TABLE seen (id TEXT);")
     metrics = Metrics(service="test", team="t", tier=1, version="0")
     consumer = EventConsumer(
         consumer=kafka,  # type: ignore[arg-type]

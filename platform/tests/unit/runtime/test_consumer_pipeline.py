@@ -6,11 +6,12 @@ import pytest
 from aiokafka import TopicPartition
 from homefield.runtime import dlq
 from homefield.runtime.consumer import EventConsumer, RetryPolicy
-from homefield.runtime.db import Database, Transaction
+from homefield.runtime.db import Transaction
 from homefield.runtime.errors import InvalidEvent
 from homefield.runtime.faults import FaultInjector
 from homefield.runtime.metrics import Metrics
 from homefield.runtime.settings import Fault
+from homefield.testing.database import sqlite_database
 from opentelemetry.trace import NoOpTracer
 from shop.orders.v1 import events_pb2
 
@@ -32,8 +33,7 @@ class Shop:
     """One EventConsumer wired to fakes, and what it did."""
 
     def __init__(self, tmp_path: Path, handler=remember, *, attempts: int = 4, **faults: Fault):
-        self.db = Database(tmp_path / "c.sqlite3", topic="t", schema="CREATE TABLE seen (id TEXT);")
-        self.db.open()
+        self.db = sqlite_database(tmp_path, topic="t", tables="CREATE TABLE seen (id TEXT);")
         self.metrics = Metrics(service="test", team="t", tier=1, version="0")
         self.kafka = FakeConsumer()
         self.producer = FakeProducer()

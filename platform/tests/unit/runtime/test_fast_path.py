@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 from homefield.runtime.batching import FastPath
-from homefield.runtime.db import Database
 from homefield.runtime.pipeline import Outcome, Poison, Ready, Unrouted, prepare
+from homefield.runtime.sqlite_store import SqliteDatabase as Database
+from homefield.testing.database import sqlite_database
 from opentelemetry.trace import NoOpTracer
 
 from .consumer_fakes import FakeRecord, record, routes
@@ -13,9 +14,7 @@ from .consumer_fakes import FakeRecord, record, routes
 
 @pytest.fixture
 def db(tmp_path: Path) -> Database:
-    database = Database(tmp_path / "x.sqlite3", topic="t", schema="CREATE TABLE seen (id TEXT);")
-    database.open()
-    return database
+    return sqlite_database(tmp_path, topic="t", tables="CREATE TABLE seen (id TEXT);")
 
 
 def fast_path(db: Database, faulty: frozenset[str] = frozenset()) -> FastPath:

@@ -5,12 +5,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
-from homefield.runtime.db import Database
 from homefield.runtime.http import build_ops_app
 from homefield.runtime.metrics import Metrics
 from homefield.runtime.outbox_watch import OutboxWatch
 from homefield.runtime.readiness import ReadinessChecks
+from homefield.runtime.sqlite_store import SqliteDatabase
 from homefield.runtime.tracing import build_tracer_provider, tracer_for
+from homefield.testing.database import sqlite_database
 from shop.orders.v1 import events_pb2
 
 START = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
@@ -28,9 +29,8 @@ def _metrics() -> Metrics:
     return Metrics(service="orders", team="checkout", tier=1, version="t")
 
 
-def _outbox(tmp_path: Path, rows: int) -> Database:
-    db = Database(tmp_path / "orders.sqlite3", topic="orders.v1")
-    db.open()
+def _outbox(tmp_path: Path, rows: int) -> SqliteDatabase:
+    db = sqlite_database(tmp_path, topic="orders.v1")
     for n in range(rows):
         with db.transaction() as tx:
             tx.publish(events_pb2.OrderPlaced(order_id=f"o{n}"), key=f"o{n}")

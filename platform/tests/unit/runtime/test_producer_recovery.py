@@ -19,6 +19,7 @@ from homefield.runtime.metrics import Metrics
 from homefield.runtime.producer import AcknowledgementTimeout, Outgoing, RecoveringProducer
 from homefield.runtime.relay import RELAY_FAULT, DeliveryFailed, OutboxRelay
 from homefield.runtime.settings import Fault
+from homefield.testing.database import sqlite_database
 from opentelemetry import trace
 from shop.orders.v1 import events_pb2
 
@@ -143,8 +144,7 @@ async def test_after_a_refused_send_nothing_later_is_sent() -> None:
 
 
 def _database(tmp_path: Path, rows: int) -> Database:
-    db = Database(tmp_path / "relay.sqlite3", topic="orders.v1")
-    db.open()
+    db = sqlite_database(tmp_path, topic="orders.v1")
     for i in range(rows):
         with db.transaction() as tx:
             tx.publish(events_pb2.OrderPlaced(order_id=f"o{i}"), key=f"o{i % 3}")

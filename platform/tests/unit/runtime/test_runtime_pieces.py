@@ -14,10 +14,10 @@ from homefield.runtime import (
     load_settings,
     require_text,
 )
-from homefield.runtime.db import Database
 from homefield.runtime.envelope import EnvelopeError, decode, encode_headers
 from homefield.runtime.errors import InjectedFault
 from homefield.runtime.faults import FaultInjector
+from homefield.testing.database import sqlite_database
 from pydantic_settings import SettingsConfigDict
 from shop.orders.v1 import events_pb2
 
@@ -104,8 +104,7 @@ def test_faults_fail_about_the_configured_share_of_calls() -> None:
 
 
 def test_a_failed_transaction_leaves_no_outbox_row_and_no_processed_id(tmp_path: Path) -> None:
-    db = Database(tmp_path / "x.sqlite3", topic="orders.v1", schema="CREATE TABLE t (v INTEGER);")
-    db.open()
+    db = sqlite_database(tmp_path, topic="orders.v1", tables="CREATE TABLE t (v INTEGER);")
     with pytest.raises(ValueError), db.transaction() as tx:
         tx.execute("INSERT INTO t VALUES (1)")
         tx.publish(events_pb2.OrderPlaced(order_id="o1"), key="o1")
@@ -126,8 +125,7 @@ def test_a_failed_transaction_leaves_no_outbox_row_and_no_processed_id(tmp_path:
 
 
 def test_old_processed_ids_are_forgotten_and_recent_ones_kept(tmp_path: Path) -> None:
-    db = Database(tmp_path / "x.sqlite3", topic="t")
-    db.open()
+    db = sqlite_database(tmp_path, topic="t")
     db.conn.executemany(
         "INSERT INTO processed_events VALUES (?, ?)",
         [(f"old-{i}", "2026-01-01T00:00:00.000000Z") for i in range(7)]

@@ -29,7 +29,7 @@ def scratch_catalog(root: Path, *services: str) -> Path:
 
 
 def orders_settings(tmp_path: Path, **values: object) -> ServiceSettings:
-    return ServiceSettings(database_path=tmp_path / "orders.sqlite3", **values)  # type: ignore[arg-type]
+    return ServiceSettings(database_url=f"sqlite:///{tmp_path / 'orders.sqlite3'}", **values)  # type: ignore[arg-type]
 
 
 async def test_a_broken_slo_file_of_another_service_does_not_stop_orders(tmp_path: Path) -> None:

@@ -7,6 +7,6 @@ from homefield.runtime import ServiceSettings, settings_config
 
 class ExperimentsSettings(ServiceSettings):
     model_config = settings_config("experiments")
-    database_path: Path = Path(".run/data/experiments.sqlite3")
+    database_url: str = "sqlite:///.run/data/experiments.sqlite3"
     # Relative paths are taken from the repository root.
     experiments_file: Path = Path("services/experiments/experiments.yaml")

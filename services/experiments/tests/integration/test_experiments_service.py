@@ -28,7 +28,7 @@ async def weblab(kafka_bootstrap: str, tmp_path: Path) -> AsyncIterator[ServiceA
     settings = ExperimentsSettings(
         kafka_bootstrap=kafka_bootstrap,
         topic_prefix=prefix,
-        database_path=tmp_path / "experiments.sqlite3",
+        database_url=f"sqlite:///{tmp_path / 'experiments.sqlite3'}",
         grpc_port=0,
         http_port=0,
     )

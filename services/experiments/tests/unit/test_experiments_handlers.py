@@ -4,15 +4,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from experiments.adapters.repository import SCHEMA
-from experiments.bootstrap import build
+from experiments.bootstrap import MIGRATIONS, build
 from experiments.domain.assignment import choose_variant
 from experiments.domain.definitions import Experiment, Variant, load_experiments
 from experiments.entrypoints.grpc import ExperimentServicer
 from experiments.handlers import record_conversion
 from experiments.settings import ExperimentsSettings
 from homefield.runtime import InvalidArgument, NotFound
-from homefield.runtime.db import Database
+from homefield.runtime.db import Database, open_database
 from shop.experiments.v1 import experiments_pb2
 from shop.orders.v1 import events_pb2
 
@@ -21,8 +20,10 @@ EXPERIMENTS = load_experiments(Path(__file__).resolve().parents[2] / "experiment
 
 
 @pytest.fixture
-def db() -> Iterator[Database]:
-    database = Database(Path(":memory:"), topic="x", schema=SCHEMA)
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = open_database(
+        f"sqlite:///{tmp_path / 'db.sqlite3'}", topic="x", migrations=[MIGRATIONS]
+    )
     database.open()
     yield database
     database.close()
@@ -65,7 +66,7 @@ def unit_in(variant: str, start: int = 0) -> str:
 
 
 async def test_order_confirmed_is_the_only_event_handled(tmp_path: Path) -> None:
-    app = build(ExperimentsSettings(database_path=tmp_path / "x.sqlite3"))
+    app = build(ExperimentsSettings(database_url=f"sqlite:///{tmp_path / 'x.sqlite3'}"))
     [route] = app.registry.routes.values()
     assert (route.name, route.event_type, route.handler) == (
         "record_conversion",

@@ -1,7 +1,5 @@
 """Inventory settings: its database, and a larger seeded stock for local load runs."""
 
-from pathlib import Path
-
 from homefield.runtime import ServiceSettings, settings_config
 from homefield.runtime.settings import ENVIRONMENT
 from pydantic import Field, ValidationInfo, field_validator
@@ -9,7 +7,7 @@ from pydantic import Field, ValidationInfo, field_validator
 
 class InventorySettings(ServiceSettings):
     model_config = settings_config("inventory")
-    database_path: Path = Path(".run/data/inventory.sqlite3")
+    database_url: str = "sqlite:///.run/data/inventory.sqlite3"
     # Above 1, each start tops every product's available stock up to its seeded stock times
     # this: a local load run can then place more orders than the seed holds (3,655 units).
     seed_stock_scale: int = Field(default=1, ge=1, le=10_000)

@@ -65,7 +65,7 @@ async def test_a_poison_message_is_dead_lettered_and_the_next_one_is_still_handl
         topic_prefix=prefix,
         grpc_port=0,
         http_port=0,
-        database_path=tmp_path / "inventory.sqlite3",
+        database_url=f"sqlite:///{tmp_path / 'inventory.sqlite3'}",
         retry_backoff_ms=5,
     )
     app = build(settings)
@@ -98,7 +98,7 @@ async def test_a_message_delivered_twice_has_one_effect(
         topic_prefix=prefix,
         grpc_port=0,
         http_port=0,
-        database_path=tmp_path / "inventory.sqlite3",
+        database_url=f"sqlite:///{tmp_path / 'inventory.sqlite3'}",
     )
     app = build(settings)
     async with running(app):

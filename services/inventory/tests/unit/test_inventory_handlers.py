@@ -3,16 +3,20 @@
 from pathlib import Path
 
 import pytest
-from homefield.runtime.db import Database
-from inventory.adapters.stock import SCHEMA, seed
+from homefield.runtime.db import Database, open_database
+from inventory.adapters.stock import seed
+from inventory.bootstrap import MIGRATIONS
 from inventory.handlers import release_reservation, reserve_stock, settle_shipped_stock
 from shop.orders.v1 import events_pb2, orders_pb2
 
 
 @pytest.fixture
 def db(tmp_path: Path) -> Database:
-    database = Database(
-        tmp_path / "inventory.sqlite3", topic="inventory.v1", schema=SCHEMA, seed=seed
+    database = open_database(
+        f"sqlite:///{tmp_path / 'inventory.sqlite3'}",
+        topic="inventory.v1",
+        migrations=[MIGRATIONS],
+        seed=seed,
     )
     database.open()
     return database

@@ -3,8 +3,9 @@
 from pathlib import Path
 
 import pytest
-from homefield.runtime.db import Database
-from inventory.adapters.stock import SCHEMA, seed_scaled
+from homefield.runtime.db import Database, open_database
+from inventory.adapters.stock import seed_scaled
+from inventory.bootstrap import MIGRATIONS
 from inventory.domain.catalogue import SEED_CATALOGUE
 from inventory.settings import InventorySettings
 
@@ -12,7 +13,9 @@ TEA = next(p for p in SEED_CATALOGUE if p.sku == "SKU-TEA-001")
 
 
 def open_db(path: Path, scale: int) -> Database:
-    db = Database(path, topic="inventory.v1", schema=SCHEMA, seed=seed_scaled(scale))
+    db = open_database(
+        f"sqlite:///{path}", topic="inventory.v1", migrations=[MIGRATIONS], seed=seed_scaled(scale)
+    )
     db.open()
     return db
 

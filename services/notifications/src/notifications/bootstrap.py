@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from homefield.runtime import ServiceApp, load_settings
 from shop.orders.v1 import events_pb2 as order_events
 
 from notifications import handlers
-from notifications.adapters.sent_log import SCHEMA
 from notifications.entrypoints.http import build_router
 from notifications.settings import NotificationsSettings
+
+MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def build(settings: NotificationsSettings | None = None, **options: Any) -> ServiceApp:
     settings = settings or load_settings(NotificationsSettings)
-    app = ServiceApp("notifications", settings, schema=SCHEMA, **options)
+    app = ServiceApp("notifications", settings, migrations=MIGRATIONS, **options)
     app.handle("notify_order_placed", order_events.OrderPlaced, handlers.notify_order_placed)
     app.handle(
         "notify_order_confirmed", order_events.OrderConfirmed, handlers.notify_order_confirmed

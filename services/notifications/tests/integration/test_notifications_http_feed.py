@@ -24,7 +24,7 @@ async def test_cancelled_order_messages_are_served_over_http(
     settings = NotificationsSettings(
         kafka_bootstrap=bootstrap,
         topic_prefix=kafka_topics.prefix,
-        database_path=tmp_path / "notifications.sqlite3",
+        database_url=f"sqlite:///{tmp_path / 'notifications.sqlite3'}",
         http_port=0,
     )
     app = build(settings)

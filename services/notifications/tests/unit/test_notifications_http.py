@@ -6,16 +6,16 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from homefield.runtime.db import Database
-from notifications.adapters.sent_log import SCHEMA
+from homefield.runtime.db import open_database
+from notifications.bootstrap import MIGRATIONS
 from notifications.entrypoints.http import build_router
 from notifications.handlers import notify_order_cancelled, notify_order_placed
 from shop.orders.v1 import events_pb2, orders_pb2
 
 
 @pytest.fixture
-def client() -> Iterator[TestClient]:
-    db = Database(Path(":memory:"), topic="", schema=SCHEMA)
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    db = open_database(f"sqlite:///{tmp_path / 'db.sqlite3'}", topic="", migrations=[MIGRATIONS])
     db.open()
     with db.transaction() as tx:
         notify_order_placed(

@@ -5,10 +5,9 @@ from pathlib import Path
 
 import pytest
 from homefield.runtime import InvalidEvent
-from homefield.runtime.db import Database
+from homefield.runtime.db import Database, open_database
 from notifications.adapters import sent_log
-from notifications.adapters.sent_log import SCHEMA
-from notifications.bootstrap import build
+from notifications.bootstrap import MIGRATIONS, build
 from notifications.domain import messages as messages_module
 from notifications.domain.messages import amount
 from notifications.handlers import (
@@ -22,8 +21,10 @@ from shop.orders.v1 import events_pb2, orders_pb2
 
 
 @pytest.fixture
-def db() -> Iterator[Database]:
-    database = Database(Path(":memory:"), topic="", schema=SCHEMA)
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = open_database(
+        f"sqlite:///{tmp_path / 'db.sqlite3'}", topic="", migrations=[MIGRATIONS]
+    )
     database.open()
     yield database
     database.close()
@@ -127,7 +128,7 @@ def test_single_item_and_amounts_read_naturally() -> None:
 
 
 def test_every_customer_visible_order_event_has_a_handler(tmp_path: Path) -> None:
-    app = build(NotificationsSettings(database_path=tmp_path / "n.sqlite3"))
+    app = build(NotificationsSettings(database_url=f"sqlite:///{tmp_path / 'n.sqlite3'}"))
     routes = app.registry.routes.values()
     assert {r.event_type.DESCRIPTOR.name: r.name for r in routes} == {
         "OrderPlaced": "notify_order_placed",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from homefield.runtime import ServiceApp, load_settings
@@ -12,14 +13,15 @@ from shop.payments.v1 import events_pb2 as payment_events
 from shop.shipping.v1 import events_pb2 as shipping_events
 
 from orders import handlers
-from orders.adapters.repository import SCHEMA
 from orders.entrypoints.grpc import OrderServicer
 from orders.settings import OrdersSettings
+
+MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def build(settings: OrdersSettings | None = None, **options: Any) -> ServiceApp:
     settings = settings or load_settings(OrdersSettings)
-    app = ServiceApp("orders", settings, schema=SCHEMA, **options)
+    app = ServiceApp("orders", settings, migrations=MIGRATIONS, **options)
     app.handle("mark_reserved", inventory_events.StockReserved, handlers.mark_reserved)
     app.handle("cancel_out_of_stock", inventory_events.StockRejected, handlers.cancel_out_of_stock)
     app.handle("confirm_order", payment_events.PaymentCaptured, handlers.confirm_order)

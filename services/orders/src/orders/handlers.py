@@ -21,7 +21,7 @@ def _advance(
     tx: Transaction, order_id: str, step: str, reason: Reason = Reason.NONE
 ) -> Order | None:
     """Apply ``step`` if the order is in the status it expects; None when it does not apply."""
-    order = repository.get(tx.conn, order_id)
+    order = repository.get(tx, order_id)
     if order is None:
         log.warning("event for an unknown order", extra={"order_id": order_id, "step": step})
         return None

@@ -46,7 +46,7 @@ async def test_bad_input_is_invalid_argument_naming_the_field_and_writes_nothing
         topic_prefix=prefix,
         grpc_port=0,
         http_port=0,
-        database_path=tmp_path / "orders.sqlite3",
+        database_url=f"sqlite:///{tmp_path / 'orders.sqlite3'}",
         # bad input never reaches inventory: nothing listens at this address
         endpoints={"shop.inventory.v1.InventoryService": (f"127.0.0.1:{free_port()}",)},
     )

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 from google.protobuf.timestamp_pb2 import Timestamp
-from homefield.runtime.db import Database
+from homefield.runtime.db import Database, open_database
 from orders.adapters import repository
-from orders.adapters.repository import SCHEMA
+from orders.bootstrap import MIGRATIONS
 from orders.domain.model import Item, NewOrder
 from orders.entrypoints.grpc import OrderServicer
 from shop.inventory.v1 import inventory_pb2
@@ -30,7 +30,8 @@ class FakeInventory:
 
 @pytest.fixture
 def db(tmp_path: Path) -> Database:
-    database = Database(tmp_path / "orders.sqlite3", topic="orders.v1", schema=SCHEMA)
+    url = f"sqlite:///{tmp_path / 'orders.sqlite3'}"
+    database = open_database(url, topic="orders.v1", migrations=[MIGRATIONS])
     database.open()
     return database
 
@@ -57,7 +58,8 @@ def place(servicer: OrderServicer, req: orders_pb2.PlaceOrderRequest) -> orders_
 
 def test_the_answer_is_the_stored_order_with_its_stored_times(db: Database) -> None:
     order = place(OrderServicer(db, FakeInventory()), request())  # type: ignore[arg-type]
-    stored = repository.get(db.conn, order.order_id)
+    with db.read() as tx:
+        stored = repository.get(tx, order.order_id)
     assert stored is not None
     assert (order.total_cents, order.status) == (1899, orders_pb2.ORDER_STATUS_PENDING)
     assert order.created_at == from_json(stored.created_at)
@@ -77,5 +79,6 @@ def test_a_call_that_loses_the_race_for_its_key_answers_with_the_winners_order(
     inventory.before_answer = place_the_same_key_concurrently
     order = place(OrderServicer(db, inventory), request())  # type: ignore[arg-type]
     assert order.order_id == "winner"
-    assert db.conn.execute("SELECT COUNT(*) FROM orders").fetchone() == (1,)
-    assert db.conn.execute("SELECT COUNT(*) FROM outbox").fetchone() == (0,)
+    with db.read() as tx:
+        assert tx.execute("SELECT COUNT(*) FROM orders").fetchone() == (1,)
+    assert db.outbox_backlog() == 0

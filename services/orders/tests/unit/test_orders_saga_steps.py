@@ -3,9 +3,9 @@
 from pathlib import Path
 
 import pytest
-from homefield.runtime.db import Database
+from homefield.runtime.db import Database, open_database
 from orders.adapters import repository
-from orders.adapters.repository import SCHEMA
+from orders.bootstrap import MIGRATIONS
 from orders.domain.model import Item, NewOrder, Status, next_status
 from orders.handlers import cancel_payment_declined, confirm_order, mark_reserved, mark_shipped
 from shop.inventory.v1 import events_pb2 as inventory_events
@@ -26,7 +26,9 @@ def new_order(**changes: object) -> NewOrder:
 
 @pytest.fixture
 def db(tmp_path: Path) -> Database:
-    database = Database(tmp_path / "orders.sqlite3", topic="orders.v1", schema=SCHEMA)
+    database = open_database(
+        f"sqlite:///{tmp_path / 'orders.sqlite3'}", topic="orders.v1", migrations=[MIGRATIONS]
+    )
     database.open()
     with database.transaction() as tx:
         repository.insert(tx, "o1", new_order(shipping_cents=499))

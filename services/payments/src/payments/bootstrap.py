@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from homefield.runtime import ServiceApp, load_settings
@@ -10,10 +11,11 @@ from shop.payments.v1.payments_pb2_grpc import add_PaymentServiceServicer_to_ser
 
 from payments import handlers
 from payments.adapters.card_gateway import StripeTestGateway
-from payments.adapters.ledger import SCHEMA
 from payments.domain.gateway import CardGateway
 from payments.entrypoints.grpc import PaymentServicer
 from payments.settings import PaymentsSettings
+
+MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def build(
@@ -23,7 +25,7 @@ def build(
     **options: Any,
 ) -> ServiceApp:
     settings = settings or load_settings(PaymentsSettings)
-    app = ServiceApp("payments", settings, schema=SCHEMA, **options)
+    app = ServiceApp("payments", settings, migrations=MIGRATIONS, **options)
     app.handle(
         "capture_payment",
         OrderReserved,

@@ -28,7 +28,7 @@ def payments_app(kafka_topics: KafkaTopics, tmp_path: Path, **overrides: Any) ->
     settings = PaymentsSettings(
         kafka_bootstrap=kafka_topics.bootstrap,
         topic_prefix=kafka_topics.prefix,
-        database_path=tmp_path / "payments.sqlite3",
+        database_url=f"sqlite:///{tmp_path / 'payments.sqlite3'}",
         grpc_port=0,
         http_port=0,
         **overrides,

@@ -6,12 +6,11 @@ from pathlib import Path
 import pytest
 from homefield.catalog import CatalogError
 from homefield.runtime import InvalidEvent
-from homefield.runtime.db import Database
+from homefield.runtime.db import Database, open_database
 from homefield.runtime.registry import Registry
 from payments.adapters import ledger
 from payments.adapters.card_gateway import StripeTestGateway
-from payments.adapters.ledger import SCHEMA
-from payments.bootstrap import build
+from payments.bootstrap import MIGRATIONS, build
 from payments.domain.model import Captured, ChargeResult, PaymentStatus
 from payments.handlers import capture_payment
 from payments.settings import PaymentsSettings
@@ -31,8 +30,10 @@ class FakeCardGateway:
 
 
 @pytest.fixture
-def db() -> Iterator[Database]:
-    database = Database(Path(":memory:"), topic="payments.v1", schema=SCHEMA)
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = open_database(
+        f"sqlite:///{tmp_path / 'db.sqlite3'}", topic="payments.v1", migrations=[MIGRATIONS]
+    )
     database.open()
     yield database
     database.close()
@@ -127,7 +128,9 @@ async def test_bootstrap_registers_capture_payment_with_the_gateway_it_is_given(
     tmp_path: Path,
 ) -> None:
     gateway = FakeCardGateway()
-    app = build(PaymentsSettings(database_path=tmp_path / "p.sqlite3"), gateway=gateway)
+    app = build(
+        PaymentsSettings(database_url=f"sqlite:///{tmp_path / 'p.sqlite3'}"), gateway=gateway
+    )
     route = app.registry.routes[OrderReserved.DESCRIPTOR.full_name]
     assert (route.name, route.event_type) == ("capture_payment", OrderReserved)
     app.db.open()
@@ -142,7 +145,7 @@ async def test_bootstrap_registers_capture_payment_with_the_gateway_it_is_given(
 async def test_payments_refuses_to_start_when_slo_yaml_names_an_unregistered_handler(
     tmp_path: Path,
 ) -> None:
-    app = build(PaymentsSettings(database_path=tmp_path / "p.sqlite3"))
+    app = build(PaymentsSettings(database_url=f"sqlite:///{tmp_path / 'p.sqlite3'}"))
     app.registry = Registry("payments", consumes=["orders.v1"])
     app.registry.handle("charge_card", OrderReserved, capture_payment, gateway=FakeCardGateway())
     with pytest.raises(CatalogError) as refused:

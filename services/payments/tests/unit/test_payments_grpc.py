@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 from homefield.runtime import InvalidArgument, NotFound
-from homefield.runtime.db import Database
+from homefield.runtime.db import Database, open_database
 from payments.adapters.card_gateway import StripeTestGateway
-from payments.adapters.ledger import SCHEMA
+from payments.bootstrap import MIGRATIONS
 from payments.entrypoints.grpc import PaymentServicer
 from payments.handlers import capture_payment
 from shop.orders.v1.events_pb2 import OrderReserved
@@ -15,8 +15,10 @@ from shop.payments.v1 import payments_pb2
 
 
 @pytest.fixture
-def db() -> Iterator[Database]:
-    database = Database(Path(":memory:"), topic="payments.v1", schema=SCHEMA)
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = open_database(
+        f"sqlite:///{tmp_path / 'db.sqlite3'}", topic="payments.v1", migrations=[MIGRATIONS]
+    )
     database.open()
     yield database
     database.close()

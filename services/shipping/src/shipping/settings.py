@@ -1,10 +1,8 @@
 """Shipping settings: its database."""
 
-from pathlib import Path
-
 from homefield.runtime import ServiceSettings, settings_config
 
 
 class ShippingSettings(ServiceSettings):
     model_config = settings_config("shipping")
-    database_path: Path = Path(".run/data/shipping.sqlite3")
+    database_url: str = "sqlite:///.run/data/shipping.sqlite3"

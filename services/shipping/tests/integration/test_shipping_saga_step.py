@@ -27,7 +27,7 @@ async def test_confirmed_order_is_dispatched_once_and_readable(
     settings = ShippingSettings(
         kafka_bootstrap=bootstrap,
         topic_prefix=kafka_topics.prefix,
-        database_path=tmp_path / "shipping.sqlite3",
+        database_url=f"sqlite:///{tmp_path / 'shipping.sqlite3'}",
         grpc_port=0,
         http_port=0,
     )

@@ -5,10 +5,9 @@ from pathlib import Path
 
 import pytest
 from homefield.runtime import InvalidArgument, InvalidEvent, NotFound
-from homefield.runtime.db import Database
+from homefield.runtime.db import Database, open_database
 from shipping.adapters import shipments
-from shipping.adapters.shipments import SCHEMA
-from shipping.bootstrap import build
+from shipping.bootstrap import MIGRATIONS, build
 from shipping.entrypoints.grpc import ShippingServicer
 from shipping.handlers import dispatch_shipment
 from shipping.settings import ShippingSettings
@@ -19,8 +18,10 @@ from shop.shipping.v1.events_pb2 import ShipmentDispatched
 
 
 @pytest.fixture
-def db() -> Iterator[Database]:
-    database = Database(Path(":memory:"), topic="shipping.v1", schema=SCHEMA)
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = open_database(
+        f"sqlite:///{tmp_path / 'db.sqlite3'}", topic="shipping.v1", migrations=[MIGRATIONS]
+    )
     database.open()
     yield database
     database.close()
@@ -83,7 +84,7 @@ def test_event_without_order_id_is_refused_and_ships_nothing(db: Database) -> No
 
 
 async def test_order_confirmed_is_handled_by_dispatch_shipment(tmp_path: Path) -> None:
-    app = build(ShippingSettings(database_path=tmp_path / "s.sqlite3"))
+    app = build(ShippingSettings(database_url=f"sqlite:///{tmp_path / 's.sqlite3'}"))
     route = app.registry.routes[OrderConfirmed.DESCRIPTOR.full_name]
     assert (route.name, route.handler) == ("dispatch_shipment", dispatch_shipment)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from homefield.runtime import ServiceApp, load_settings
@@ -9,12 +10,13 @@ from shop.experiments.v1.experiments_pb2_grpc import ExperimentServiceStub
 from shop.inventory.v1.inventory_pb2_grpc import InventoryServiceStub
 from shop.orders.v1.orders_pb2_grpc import OrderServiceStub
 
-from storefront.adapters.idempotency import SCHEMA
 from storefront.adapters.prices import PriceCache
 from storefront.adapters.upstream import Upstream
 from storefront.checkout import Storefront
 from storefront.entrypoints.http import mount_api
 from storefront.settings import StorefrontSettings
+
+MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def build(
@@ -24,7 +26,7 @@ def build(
     **options: Any,
 ) -> ServiceApp:
     settings = settings or load_settings(StorefrontSettings)
-    app = ServiceApp("storefront", settings, schema=SCHEMA, **options)
+    app = ServiceApp("storefront", settings, migrations=MIGRATIONS, **options)
     upstream = upstream or Upstream(
         orders=OrderServiceStub(app.channel("shop.orders.v1.OrderService")),
         inventory=InventoryServiceStub(app.channel("shop.inventory.v1.InventoryService")),

@@ -28,7 +28,8 @@ class Storefront:
 # The id of the order this key created, creating it if this is the key's first use.
 async def place_order(store: Storefront, *, request: OrderRequest, key: str) -> str:
     fingerprint = request.fingerprint()
-    earlier = idempotency.check(idempotency.find(store.db.conn, key), fingerprint)
+    with store.db.read() as tx:
+        earlier = idempotency.check(idempotency.find(tx, key), fingerprint)
     if earlier is not None and earlier.order_id is not None:
         return earlier.order_id
     subtotal = subtotal_cents(request, await store.prices.prices(request.skus()))

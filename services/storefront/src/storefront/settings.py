@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Annotated, Any
 
 from homefield.runtime import ServiceSettings, settings_config
@@ -16,7 +15,7 @@ LOCAL_DEV_KEY = "local-dev-key"
 
 class StorefrontSettings(ServiceSettings):
     model_config = settings_config("storefront")
-    database_path: Path = Path(".run/data/storefront.sqlite3")
+    database_url: str = "sqlite:///.run/data/storefront.sqlite3"
     api_keys: Annotated[tuple[str, ...], NoDecode] = Field(
         default=(LOCAL_DEV_KEY,), validate_default=True
     )

@@ -25,7 +25,7 @@ async def test_dependencies_down_give_503_json_and_no_idempotency_record(tmp_pat
         StorefrontSettings(
             api_keys=(KEY,),
             http_port=0,
-            database_path=tmp_path / "storefront.sqlite3",
+            database_url=f"sqlite:///{tmp_path / 'storefront.sqlite3'}",
             endpoints={callee: (closed_port(),) for callee in callees},
         )
     )

@@ -207,7 +207,9 @@ def shop(tmp_path: Path) -> Iterator[FakeShop]:
     orders, inventory, experiments = FakeOrders(), FakeInventory(), FakeExperiments()
     upstream = Upstream(orders=orders, inventory=inventory, experiments=experiments)
     settings = StorefrontSettings(
-        api_keys=(API_KEY,), database_path=tmp_path / "storefront.sqlite3", http_port=0
+        api_keys=(API_KEY,),
+        database_url=f"sqlite:///{tmp_path / 'storefront.sqlite3'}",
+        http_port=0,
     )
     app = build(settings, upstream=upstream)
     app.db.open()

@@ -2,46 +2,17 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from homefield.runtime import Transaction
 from homefield.runtime.db import utc_now
 
 from experiments.domain.results import VariantTotals
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS exposures (
-    experiment TEXT NOT NULL,
-    unit_id TEXT NOT NULL,
-    variant TEXT NOT NULL,
-    exposed_at TEXT NOT NULL,
-    UNIQUE (experiment, unit_id)
-);
-CREATE INDEX IF NOT EXISTS exposures_by_unit ON exposures (unit_id);
-CREATE TABLE IF NOT EXISTS attributed_orders (
-    experiment TEXT NOT NULL,
-    order_id TEXT NOT NULL,
-    unit_id TEXT NOT NULL,
-    total_cents INTEGER NOT NULL,
-    attributed_at TEXT NOT NULL,
-    PRIMARY KEY (experiment, order_id)
-);
-CREATE TABLE IF NOT EXISTS conversions (
-    experiment TEXT NOT NULL,
-    unit_id TEXT NOT NULL,
-    converted_at TEXT NOT NULL,
-    orders INTEGER NOT NULL CHECK (orders >= 1),
-    revenue_cents INTEGER NOT NULL,
-    PRIMARY KEY (experiment, unit_id)
-);
-"""
-
 
 def record_exposure(tx: Transaction, experiment: str, unit_id: str, variant: str) -> str:
     """Record the unit's first exposure; return the variant it was first exposed to."""
     tx.execute(
-        "INSERT OR IGNORE INTO exposures (experiment, unit_id, variant, exposed_at)"
-        " VALUES (?, ?, ?, ?)",
+        "INSERT INTO exposures (experiment, unit_id, variant, exposed_at)"
+        " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
         (experiment, unit_id, variant, utc_now()),
     )
     row = tx.execute(
@@ -64,8 +35,9 @@ def attribute_order(
     """Count the order once for the unit in ``experiment``; False if it was already counted."""
     now = utc_now()
     inserted = tx.execute(
-        "INSERT OR IGNORE INTO attributed_orders"
-        " (experiment, order_id, unit_id, total_cents, attributed_at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO attributed_orders"
+        " (experiment, order_id, unit_id, total_cents, attributed_at) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT DO NOTHING",
         (experiment, order_id, unit_id, total_cents, now),
     )
     if inserted.rowcount == 0:
@@ -73,15 +45,16 @@ def attribute_order(
     tx.execute(
         "INSERT INTO conversions (experiment, unit_id, converted_at, orders, revenue_cents)"
         " VALUES (?, ?, ?, 1, ?) ON CONFLICT (experiment, unit_id) DO UPDATE SET"
-        " orders = orders + 1, revenue_cents = revenue_cents + excluded.revenue_cents",
+        " orders = conversions.orders + 1,"
+        " revenue_cents = conversions.revenue_cents + excluded.revenue_cents",
         (experiment, unit_id, now, total_cents),
     )
     return True
 
 
-def variant_totals(conn: sqlite3.Connection, experiment: str) -> dict[str, VariantTotals]:
+def variant_totals(tx: Transaction, experiment: str) -> dict[str, VariantTotals]:
     """Exposed units, converted units and revenue (sum and sum of squares) per variant."""
-    rows = conn.execute(
+    rows = tx.execute(
         "SELECT e.variant, COUNT(*), COUNT(c.unit_id), COALESCE(SUM(c.revenue_cents), 0),"
         " COALESCE(SUM(c.revenue_cents * c.revenue_cents), 0)"
         " FROM exposures AS e LEFT JOIN conversions AS c"

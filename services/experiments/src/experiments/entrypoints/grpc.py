@@ -41,7 +41,8 @@ class ExperimentServicer(experiments_pb2_grpc.ExperimentServiceServicer):
     ) -> experiments_pb2.GetResultsResponse:
         validate(request)
         experiment = self._experiment(request.experiment)
-        totals = repository.variant_totals(self._db.conn, experiment.name)
+        with self._db.read() as tx:
+            totals = repository.variant_totals(tx, experiment.name)
         return results_to_proto(analyse(experiment, totals))
 
     def _experiment(self, name: str) -> Experiment:

@@ -1,8 +1,7 @@
-"""Stock and reservation tables in inventory's SQLite database."""
+"""Stock and reservation tables in inventory's database."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 
 from homefield.runtime import Transaction
@@ -10,42 +9,28 @@ from homefield.runtime import Transaction
 from inventory.domain.catalogue import SEED_CATALOGUE
 from inventory.domain.reservations import Line
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS products (
-    sku TEXT PRIMARY KEY,
-    name TEXT NOT NULL,
-    price_cents INTEGER NOT NULL CHECK (price_cents >= 0),
-    available INTEGER NOT NULL CHECK (available >= 0),
-    reserved INTEGER NOT NULL DEFAULT 0 CHECK (reserved >= 0)
-);
-CREATE TABLE IF NOT EXISTS reservations (
-    order_id TEXT NOT NULL,
-    sku TEXT NOT NULL,
-    quantity INTEGER NOT NULL CHECK (quantity > 0),
-    state TEXT NOT NULL CHECK (state IN ('held', 'released', 'shipped')),
-    PRIMARY KEY (order_id, sku)
-);
-"""
 
-
-def seed(conn: sqlite3.Connection) -> None:
+def seed(tx: Transaction) -> None:
     """Insert the seeded catalogue once; existing rows keep their stock."""
-    conn.executemany(
-        "INSERT OR IGNORE INTO products (sku, name, price_cents, available) VALUES (?, ?, ?, ?)",
+    tx.executemany(
+        "INSERT INTO products (sku, name, price_cents, available) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT DO NOTHING",
         [(p.sku, p.name, p.price_cents, p.stock) for p in SEED_CATALOGUE],
     )
 
 
-def seed_scaled(scale: int) -> Callable[[sqlite3.Connection], None]:
+def seed_scaled(scale: int) -> Callable[[Transaction], None]:
     """The seed, or with ``scale`` above 1 a restock: every product's available stock is raised
     to at least its seeded stock times ``scale`` (local load runs only; see the settings)."""
     if scale == 1:
         return seed
 
-    def restock(conn: sqlite3.Connection) -> None:
-        conn.executemany(
+    def restock(tx: Transaction) -> None:
+        tx.executemany(
             "INSERT INTO products (sku, name, price_cents, available) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (sku) DO UPDATE SET available = MAX(available, excluded.available)",
+            " ON CONFLICT (sku) DO UPDATE SET available = CASE"
+            " WHEN excluded.available > products.available THEN excluded.available"
+            " ELSE products.available END",
             [(p.sku, p.name, p.price_cents, p.stock * scale) for p in SEED_CATALOGUE],
         )
 
@@ -97,13 +82,11 @@ def settle(tx: Transaction, order_id: str, lines: list[Line], *, state: str) -> 
     )
 
 
-def list_products(
-    conn: sqlite3.Connection, skus: list[str]
-) -> list[tuple[str, str, int, int, int]]:
+def list_products(tx: Transaction, skus: list[str]) -> list[tuple[str, str, int, int, int]]:
     sql = "SELECT sku, name, price_cents, available, reserved FROM products"
     if skus:
         marks = ",".join("?" * len(skus))
-        rows = conn.execute(f"{sql} WHERE sku IN ({marks}) ORDER BY sku", tuple(skus))
+        rows = tx.execute(f"{sql} WHERE sku IN ({marks}) ORDER BY sku", tuple(skus))
     else:
-        rows = conn.execute(f"{sql} ORDER BY sku")
+        rows = tx.execute(f"{sql} ORDER BY sku")
     return [(str(a), str(b), int(c), int(d), int(e)) for a, b, c, d, e in rows.fetchall()]

@@ -25,7 +25,8 @@ class InventoryServicer(inventory_pb2_grpc.InventoryServiceServicer):
             raise InvalidArgument(f"at most {MAX_SKUS} SKUs per request", field="skus")
         if any(not sku.strip() for sku in skus):
             raise InvalidArgument("must not contain empty SKUs", field="skus")
-        rows = stock.list_products(self._db.conn, skus)
+        with self._db.read() as tx:
+            rows = stock.list_products(tx, skus)
         return inventory_pb2.ListProductsResponse(
             products=[
                 inventory_pb2.Product(sku=s, name=n, price_cents=p, available=a, reserved=r)

@@ -1,27 +1,13 @@
-"""The sent-message log in notifications' SQLite database: one message per order and kind."""
+"""The sent-message log in notifications' database: one message per order and kind."""
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 
 from homefield.runtime import Transaction
 from homefield.runtime.db import utc_now
 
 from notifications.domain.messages import Notification
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS notifications (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    order_id TEXT NOT NULL,
-    customer_id TEXT NOT NULL,
-    kind TEXT NOT NULL CHECK (kind IN ('placed', 'confirmed', 'shipped', 'cancelled')),
-    message TEXT NOT NULL,
-    sent_at TEXT NOT NULL,
-    UNIQUE (order_id, kind)
-);
-CREATE INDEX IF NOT EXISTS notifications_by_customer ON notifications (customer_id, id);
-"""
 
 
 @dataclass(frozen=True)
@@ -36,8 +22,8 @@ class SentMessage:
 def record(tx: Transaction, notification: Notification) -> bool:
     """Log the message unless this order already had one of this kind; True if it was new."""
     cursor = tx.execute(
-        "INSERT OR IGNORE INTO notifications (order_id, customer_id, kind, message, sent_at)"
-        " VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO notifications (order_id, customer_id, kind, message, sent_at)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
         (
             notification.order_id,
             notification.customer_id,
@@ -50,7 +36,7 @@ def record(tx: Transaction, notification: Notification) -> bool:
 
 
 def find(
-    conn: sqlite3.Connection, *, order_id: str | None, customer_id: str | None, limit: int
+    tx: Transaction, *, order_id: str | None, customer_id: str | None, limit: int
 ) -> list[SentMessage]:
     clauses: list[str] = []
     params: list[object] = []
@@ -59,7 +45,7 @@ def find(
             clauses.append(f"{column} = ?")
             params.append(value)
     where = " AND ".join(clauses) or "1 = 1"
-    rows = conn.execute(
+    rows = tx.execute(
         "SELECT order_id, customer_id, kind, message, sent_at FROM notifications"
         f" WHERE {where} ORDER BY id LIMIT ?",
         (*params, limit),

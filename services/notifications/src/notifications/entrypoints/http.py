@@ -53,7 +53,8 @@ def build_router(db: Database) -> APIRouter:
         order, customer = (order_id or "").strip(), (customer_id or "").strip()
         if not order and not customer:
             raise _missing_filter()
-        found = sent_log.find(db.conn, order_id=order, customer_id=customer, limit=limit)
+        with db.read() as tx:
+            found = sent_log.find(tx, order_id=order, customer_id=customer, limit=limit)
         return [SentNotification(**vars(message)) for message in found]
 
     return router

@@ -2,43 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from homefield.runtime import Transaction
 from homefield.runtime.db import utc_now
 
 from orders.domain.model import Item, NewOrder, Order, Reason, Status
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS orders (
-    order_id TEXT PRIMARY KEY,
-    customer_id TEXT NOT NULL,
-    idempotency_key TEXT NOT NULL UNIQUE,
-    fingerprint TEXT NOT NULL,
-    status TEXT NOT NULL,
-    reason TEXT NOT NULL DEFAULT '',
-    shipping_cents INTEGER NOT NULL,
-    total_cents INTEGER NOT NULL,
-    variant TEXT NOT NULL DEFAULT '',
-    payment_token TEXT NOT NULL,
-    created_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS order_items (
-    order_id TEXT NOT NULL REFERENCES orders (order_id),
-    line INTEGER NOT NULL,
-    sku TEXT NOT NULL,
-    quantity INTEGER NOT NULL,
-    unit_price_cents INTEGER NOT NULL,
-    PRIMARY KEY (order_id, line)
-);
-CREATE TABLE IF NOT EXISTS order_history (
-    order_id TEXT NOT NULL REFERENCES orders (order_id),
-    seq INTEGER NOT NULL,
-    status TEXT NOT NULL,
-    at TEXT NOT NULL,
-    PRIMARY KEY (order_id, seq)
-);
-"""
 
 
 def insert(tx: Transaction, order_id: str, new: NewOrder) -> None:
@@ -59,7 +26,7 @@ def insert(tx: Transaction, order_id: str, new: NewOrder) -> None:
             now,
         ),
     )
-    tx.conn.executemany(
+    tx.executemany(
         "INSERT INTO order_items (order_id, line, sku, quantity, unit_price_cents)"
         " VALUES (?, ?, ?, ?, ?)",
         [(order_id, n, i.sku, i.quantity, i.unit_price_cents) for n, i in enumerate(new.items)],
@@ -67,9 +34,9 @@ def insert(tx: Transaction, order_id: str, new: NewOrder) -> None:
     tx.execute("INSERT INTO order_history VALUES (?, 0, 'PENDING', ?)", (order_id, now))
 
 
-def find_by_key(conn: sqlite3.Connection, key: str) -> tuple[str, str] | None:
+def find_by_key(tx: Transaction, key: str) -> tuple[str, str] | None:
     """(order_id, fingerprint) of the order first created with this idempotency key."""
-    row = conn.execute(
+    row = tx.execute(
         "SELECT order_id, fingerprint FROM orders WHERE idempotency_key = ?", (key,)
     ).fetchone()
     return (str(row[0]), str(row[1])) if row else None
@@ -86,19 +53,19 @@ def set_status(tx: Transaction, order_id: str, status: Status, reason: Reason) -
     )
 
 
-def get(conn: sqlite3.Connection, order_id: str) -> Order | None:
-    row = conn.execute(
+def get(tx: Transaction, order_id: str) -> Order | None:
+    row = tx.execute(
         "SELECT order_id, customer_id, shipping_cents, total_cents, status, reason, variant,"
         " payment_token, created_at FROM orders WHERE order_id = ?",
         (order_id,),
     ).fetchone()
     if row is None:
         return None
-    items = conn.execute(
+    items = tx.execute(
         "SELECT sku, quantity, unit_price_cents FROM order_items WHERE order_id = ? ORDER BY line",
         (order_id,),
     ).fetchall()
-    history = conn.execute(
+    history = tx.execute(
         "SELECT status, at FROM order_history WHERE order_id = ? ORDER BY seq", (order_id,)
     ).fetchall()
     return Order(

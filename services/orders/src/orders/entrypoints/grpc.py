@@ -76,12 +76,14 @@ class OrderServicer(orders_pb2_grpc.OrderServiceServicer):
         priced = await self._price(new)
         order_id = str(uuid.uuid4())
         with self._db.transaction() as tx:
-            earlier = repository.find_by_key(tx.conn, new.idempotency_key)
+            earlier = repository.find_by_key(tx, new.idempotency_key)
             if earlier is None:
                 repository.insert(tx, order_id, priced)
                 tx.publish(self._placed_event(order_id, priced), key=order_id)
         # A concurrent call with the same key may have placed it first: then answer as a retry.
-        order = repository.get(self._db.conn, order_id) if earlier is None else self._replay(new)
+        with self._db.read() as tx:
+            order = repository.get(tx, order_id) if earlier is None else None
+        order = order or self._replay(new)
         assert order is not None
         return orders_pb2.PlaceOrderResponse(order=order_to_proto(order))
 
@@ -89,20 +91,24 @@ class OrderServicer(orders_pb2_grpc.OrderServiceServicer):
         self, request: orders_pb2.GetOrderRequest, context: Any
     ) -> orders_pb2.GetOrderResponse:
         validate(request)
-        order = repository.get(self._db.conn, request.order_id)
+        with self._db.read() as tx:
+            order = repository.get(tx, request.order_id)
         if order is None:
             raise NotFound(f"no order {request.order_id}", field="order_id")
         return orders_pb2.GetOrderResponse(order=order_to_proto(order))
 
     def _replay(self, new: NewOrder) -> Order | None:
         """The order this idempotency key already created; a different request is a conflict."""
-        found = repository.find_by_key(self._db.conn, new.idempotency_key)
-        if found is None:
-            return None
-        order_id, fingerprint = found
-        if fingerprint != new.fingerprint():
-            raise AlreadyExists("was already used for a different order", field="idempotency_key")
-        return repository.get(self._db.conn, order_id)
+        with self._db.read() as tx:
+            found = repository.find_by_key(tx, new.idempotency_key)
+            if found is None:
+                return None
+            order_id, fingerprint = found
+            if fingerprint != new.fingerprint():
+                raise AlreadyExists(
+                    "was already used for a different order", field="idempotency_key"
+                )
+            return repository.get(tx, order_id)
 
     async def _price(self, new: NewOrder) -> NewOrder:
         skus = sorted({item.sku for item in new.items})

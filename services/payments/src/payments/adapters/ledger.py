@@ -2,31 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from homefield.runtime import Transaction
 from homefield.runtime.db import utc_now
 
 from payments.domain.model import Payment, PaymentStatus
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS payments (
-    payment_id TEXT PRIMARY KEY,
-    order_id TEXT NOT NULL UNIQUE,
-    customer_id TEXT NOT NULL,
-    amount_cents INTEGER NOT NULL CHECK (amount_cents >= 0),
-    status TEXT NOT NULL CHECK (status IN ('CAPTURED', 'DECLINED')),
-    decline_reason TEXT NOT NULL DEFAULT '',
-    created_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS charges (
-    charge_id TEXT PRIMARY KEY,
-    order_id TEXT NOT NULL REFERENCES payments (order_id),
-    amount_cents INTEGER NOT NULL CHECK (amount_cents >= 0),
-    captured_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS charges_by_order ON charges (order_id);
-"""
 
 
 def has_payment(tx: Transaction, order_id: str) -> bool:
@@ -58,8 +37,8 @@ def record_charge(tx: Transaction, *, charge_id: str, order_id: str, amount_cent
     )
 
 
-def get_payment(conn: sqlite3.Connection, order_id: str) -> Payment | None:
-    row = conn.execute(
+def get_payment(tx: Transaction, order_id: str) -> Payment | None:
+    row = tx.execute(
         "SELECT p.payment_id, p.order_id, p.amount_cents, p.status, p.decline_reason,"
         " (SELECT COUNT(*) FROM charges c WHERE c.order_id = p.order_id)"
         " FROM payments p WHERE p.order_id = ?",

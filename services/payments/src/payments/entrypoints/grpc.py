@@ -31,7 +31,8 @@ class PaymentServicer(payments_pb2_grpc.PaymentServiceServicer):
         self, request: payments_pb2.GetPaymentRequest, context: Any
     ) -> payments_pb2.GetPaymentResponse:
         require_text(request.order_id, field="order_id")
-        payment = ledger.get_payment(self._db.conn, request.order_id)
+        with self._db.read() as tx:
+            payment = ledger.get_payment(tx, request.order_id)
         if payment is None:
             raise NotFound(f"no payment for order {request.order_id}", field="order_id")
         return payments_pb2.GetPaymentResponse(payment=payment_to_proto(payment))

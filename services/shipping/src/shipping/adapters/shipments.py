@@ -2,21 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from homefield.runtime import Transaction
 
 from shipping.domain.shipment import Shipment
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS shipments (
-    shipment_id TEXT PRIMARY KEY,
-    order_id TEXT NOT NULL UNIQUE,
-    customer_id TEXT NOT NULL,
-    tracking_number TEXT NOT NULL UNIQUE,
-    dispatched_at TEXT NOT NULL
-);
-"""
 
 _COLUMNS = "shipment_id, order_id, customer_id, tracking_number, dispatched_at"
 
@@ -39,7 +27,7 @@ def insert(tx: Transaction, shipment: Shipment) -> None:
     )
 
 
-def get(conn: sqlite3.Connection, order_id: str) -> Shipment | None:
-    row = conn.execute(f"SELECT {_COLUMNS} FROM shipments WHERE order_id = ?", (order_id,))
+def get(tx: Transaction, order_id: str) -> Shipment | None:
+    row = tx.execute(f"SELECT {_COLUMNS} FROM shipments WHERE order_id = ?", (order_id,))
     found = row.fetchone()
     return None if found is None else Shipment(*(str(value) for value in found))

@@ -32,7 +32,8 @@ class ShippingServicer(shipping_pb2_grpc.ShippingServiceServicer):
         self, request: shipping_pb2.GetShipmentRequest, context: Any
     ) -> shipping_pb2.GetShipmentResponse:
         require_text(request.order_id, field="order_id")
-        shipment = shipments.get(self._db.conn, request.order_id)
+        with self._db.read() as tx:
+            shipment = shipments.get(tx, request.order_id)
         if shipment is None:
             raise NotFound(f"no shipment for order {request.order_id}", field="order_id")
         return shipping_pb2.GetShipmentResponse(shipment=shipment_to_proto(shipment))

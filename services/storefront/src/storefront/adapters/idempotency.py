@@ -3,24 +3,12 @@ duplicates and retries are recognised even while the first request is still in f
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 
+from homefield.runtime import Transaction
 from homefield.runtime.db import Database, utc_now
 
 from storefront.domain.shipping import ShippingOffer
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS idempotency_keys (
-    key TEXT PRIMARY KEY,
-    fingerprint TEXT NOT NULL,
-    order_id TEXT,
-    shipping_cents INTEGER NOT NULL,
-    free_shipping_threshold_cents INTEGER NOT NULL,
-    variant TEXT NOT NULL,
-    created_at TEXT NOT NULL
-);
-"""
 
 
 @dataclass(frozen=True)
@@ -36,8 +24,8 @@ class KeyReused(Exception):
     pass
 
 
-def find(conn: sqlite3.Connection, key: str) -> Claim | None:
-    row = conn.execute(
+def find(tx: Transaction, key: str) -> Claim | None:
+    row = tx.execute(
         "SELECT fingerprint, order_id, shipping_cents, free_shipping_threshold_cents, variant"
         " FROM idempotency_keys WHERE key = ?",
         (key,),
@@ -57,7 +45,7 @@ def check(claim: Claim | None, fingerprint: str) -> Claim | None:
 # Record ``key`` for this body and offer, or return what an earlier request recorded.
 def claim(db: Database, key: str, fingerprint: str, offer: ShippingOffer) -> Claim:
     with db.transaction() as tx:
-        existing = check(find(tx.conn, key), fingerprint)
+        existing = check(find(tx, key), fingerprint)
         if existing is not None:
             return existing
         tx.execute(
