@@ -1,3 +1,6 @@
+"""The shop's local shape: SQLite with one process per service by default, PostgreSQL and
+replicas when asked, shapes that cannot run refused, and status and down following up."""
+
 import json
 from pathlib import Path
 
